@@ -1,0 +1,28 @@
+# The two commands: `make book` and `make test`. Both bootstrap .venv/ by themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test zine check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/anthology build book.yaml --out build
+
+zine: $(STAMP)
+	$(BIN)/anthology build book.yaml --out build --format zine
+
+check: $(STAMP)
+	$(BIN)/anthology check book.yaml
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf build
