@@ -1,0 +1,112 @@
+"""Command line: `anthology build` and `anthology check`; exit 0 success, 1 book problems, 2 bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import build as builder
+from .errors import BookError, Problem
+
+EXIT_OK, EXIT_BOOK, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors exit with 2 and no traceback
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = _Parser(prog="anthology", description="Build an EPUB 3, a print PDF and a zine from book.yaml.")
+    commands = main.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    build = commands.add_parser("build", help="build the outputs")
+    build.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
+    build.add_argument("--out", default=Path("build"), type=Path, help="output folder (default: build/)")
+    build.add_argument("--format", default="epub,pdf",
+                       help="comma-separated: epub, pdf, zine, minizine (default: epub,pdf)")
+    build.add_argument("--for-press", action="store_true",
+                       help="also write <name>-press.pdf with bleed and crop marks")
+    build.add_argument("--piece", help="the piece id for --format minizine")
+    build.add_argument("--check-epub", action="store_true", help="run EPUBCheck on the built EPUB")
+    check = commands.add_parser("check", help="validate the manifest and every piece; write nothing")
+    check.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
+    check.add_argument("--epub", action="store_true",
+                       help="also build the EPUB in a temporary folder and run EPUBCheck on it")
+    return main
+
+
+def _print_problems(problems: list[Problem], stream) -> None:
+    for problem in problems:
+        print(str(problem), file=stream)
+
+
+def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not args.manifest.is_file():
+        print(f"{args.manifest}: no such manifest (give the path to book.yaml)", file=stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "check":
+            book = builder.check(args.manifest)
+            if args.epub:
+                return _check_epub(args.manifest, stdout, stderr)
+            print(f"{args.manifest}: OK — {len(book.chapters)} chapters, {len(book.pieces)} pieces", file=stdout)
+            return EXIT_OK
+        formats = [f.strip() for f in args.format.split(",") if f.strip()]
+        unknown = [f for f in formats if f not in builder.FORMATS]
+        if unknown or not formats:
+            print(f"anthology: error: unknown format {', '.join(unknown) or '(none)'}; "
+                  f"choose from {', '.join(builder.FORMATS)}", file=stderr)
+            return EXIT_USAGE
+        if "minizine" in formats and not args.piece:
+            print("anthology: error: --format minizine needs --piece <id> (a piece id or file name)", file=stderr)
+            return EXIT_USAGE
+        started = time.perf_counter()
+        report = builder.build(args.manifest, args.out, formats, press=True if args.for_press else None,
+                               piece=args.piece)
+        _print_problems(report.warnings, stderr)
+        for path in report.outputs:
+            print(f"wrote {path}", file=stdout)
+        print(f"built in {time.perf_counter() - started:.1f} s", file=stdout)
+        if args.check_epub:
+            from .validate import epubcheck
+
+            for path in report.outputs:
+                if path.suffix == ".epub":
+                    found = epubcheck(path)
+                    _print_problems(found, stderr)
+                    if any(p.level == "error" for p in found):
+                        return EXIT_BOOK
+        return EXIT_OK
+    except BookError as exc:
+        _print_problems(exc.problems, stderr)
+        count = len(exc.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=stderr)
+        return EXIT_BOOK
+
+
+def _check_epub(manifest: Path, stdout, stderr) -> int:
+    import tempfile
+
+    from .validate import epubcheck
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = builder.build(manifest, Path(tmp), ["epub"])
+        found = [p for path in report.outputs for p in epubcheck(path)]
+    _print_problems(found, stderr)
+    if found:
+        return EXIT_BOOK if any(p.level == "error" for p in found) else EXIT_OK
+    print(f"{manifest}: OK — EPUBCheck found no problems", file=stdout)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

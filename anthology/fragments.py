@@ -1,0 +1,79 @@
+"""Fragment HTML, finished for one output: notes as EPUB pop-up asides, or as print footnotes."""
+
+from __future__ import annotations
+
+from lxml import etree
+from markupsafe import Markup
+
+from .model import Fragment
+
+
+def parse(html: str):
+    """Parse fragment XHTML into a <div> element (fragments are always well-formed)."""
+    return etree.fromstring(f"<div>{html}</div>")
+
+
+def serialize_children(root) -> str:
+    text = root.text or ""
+    return text + "".join(etree.tostring(child, encoding="unicode") for child in root)
+
+
+def epub_body(fragment: Fragment | None) -> Markup:
+    return Markup(fragment.html) if fragment else Markup("")
+
+
+def epub_notes(fragment: Fragment | None, prefix: str) -> Markup:
+    """Notes as <aside epub:type="footnote">, number first, linking back to the call."""
+    if not fragment or not fragment.notes:
+        return Markup("")
+    out = []
+    for number, content in fragment.notes:
+        note = parse(content)
+        first = note.find("p")
+        back = etree.Element("a")
+        back.set("class", "note-number")
+        back.set("href", f"#{prefix}-noteref-{number}")
+        back.set("role", "doc-backlink")
+        back.text = f"{number}."
+        back.tail = " " + ((first.text or "") if first is not None else (note.text or ""))
+        if first is None:
+            first, note.text = note, None
+        else:
+            first.text = None
+        first.insert(0, back)
+        out.append(
+            f'<aside class="footnote" id="{prefix}-note-{number}" data-epub-type="footnote" '
+            f'role="doc-footnote">{serialize_children(note)}</aside>'
+        )
+    return Markup("\n".join(out))
+
+
+def print_body(fragment: Fragment | None) -> Markup:
+    """Each note call becomes a <span class="footnote"> holding the note, for float: footnote."""
+    if not fragment:
+        return Markup("")
+    if not fragment.notes:
+        return Markup(fragment.html)
+    root = parse(fragment.html)
+    notes = dict(fragment.notes)
+    for call in root.xpath("//a[@class='noteref']"):
+        number = call.text
+        span = etree.Element("span")
+        span.set("class", "footnote")
+        span.set("data-n", number)
+        span.set("id", call.get("href", "#")[1:])
+        note = parse(notes.get(number, ""))
+        for p in note.iter("p"):
+            p.tag = "span"
+            p.set("class", "note-p")
+        for block in note.iter("ul", "ol", "li", "blockquote", "div", "figure", "h3", "h4", "h5", "h6"):
+            block.tag = "span"
+        span.text = note.text
+        children = list(note)
+        for i, child in enumerate(children):
+            if i and child.get("class") == "note-p":
+                child.text = " " + (child.text or "")
+            span.append(child)
+        span.tail = call.tail
+        call.getparent().replace(call, span)
+    return Markup(serialize_children(root))

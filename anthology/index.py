@@ -1,0 +1,142 @@
+"""The index of names and places: occurrences marked in the text, locators for print and EPUB."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from . import fragments
+from .model import Book, Fragment
+
+SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption"}
+
+
+@dataclass
+class Locator:
+    anchor: str
+    file: str
+    label: str = ""
+    resolved: bool = False
+
+    def print_view(self) -> dict:
+        return {"href": f"#{self.anchor}", "label": self.label, "resolved": self.resolved}
+
+    def epub_view(self) -> dict:
+        return {"href": f"{self.file}#{self.anchor}", "label": self.label, "resolved": self.resolved}
+
+
+@dataclass
+class Entry:
+    term: str
+    locators: list[Locator] = field(default_factory=list)
+
+    @property
+    def letter(self) -> str:
+        first = self.term[:1].upper()
+        return first if first.isalpha() else "#"
+
+
+def mark(book: Book) -> list[Entry]:
+    """Wrap every occurrence of an index term in <span class="ix" id=…>; return the entries."""
+    if not book.index:
+        return []
+    entries = {term.term: Entry(term.term) for term in book.index}
+    form_to_term = {}
+    for term in book.index:
+        for form in term.forms:
+            form_to_term.setdefault(form, term.term)
+    forms = sorted(form_to_term, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
+    targets: list[tuple[Fragment, str, str]] = []
+    if book.preface:
+        targets.append((book.preface, "preface", "preface.xhtml"))
+    for chapter in book.chapters:
+        if chapter.intro:
+            targets.append((chapter.intro, chapter.id, chapter.file_name))
+        for piece in chapter.pieces:
+            targets.append((piece.body, piece.id, piece.file_name))
+    for fragment, prefix, file in targets:
+        counter = [0]
+
+        def anchor_for(form: str) -> str:
+            counter[0] += 1
+            anchor = f"{prefix}-ix-{counter[0]}"
+            entries[form_to_term[form]].locators.append(Locator(anchor, file))
+            return anchor
+
+        fragment.html = _mark_html(fragment.html, pattern, anchor_for)
+        fragment.notes = [(n, _mark_html(html, pattern, anchor_for)) for n, html in fragment.notes]
+    result = sorted(entries.values(), key=lambda e: _sort_key(e.term))
+    return [e for e in result if e.locators]
+
+
+def _sort_key(term: str) -> str:
+    return re.sub(r"[^\w\s,]", "", term).casefold()
+
+
+def _mark_html(html: str, pattern, anchor_for) -> str:
+    if not pattern.search(html):
+        return html
+    root = fragments.parse(html)
+    _mark_element(root, pattern, anchor_for)
+    return fragments.serialize_children(root)
+
+
+def _mark_element(element, pattern, anchor_for) -> None:
+    if element.tag in SKIP or element.get("class") in ("ix", "noteref", "marker"):
+        return
+    if element.text:
+        element.text = _split(element, element.text, pattern, anchor_for, at_start=True)
+    for child in list(element):
+        _mark_element(child, pattern, anchor_for)
+        if child.tail:
+            child.tail = _split(child, child.tail, pattern, anchor_for, at_start=False)
+
+
+def _split(owner, text: str, pattern, anchor_for, at_start: bool) -> str:
+    """Wrap matches in `text` (owner's text or tail) in spans; return the text left before them."""
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return text
+    head = text[: matches[0].start()]
+    spans = []
+    for i, match in enumerate(matches):
+        span = etree.Element("span")
+        span.set("class", "ix")
+        span.set("id", anchor_for(match.group(1)))
+        span.text = match.group(1)
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        span.tail = text[match.end(): end]
+        spans.append(span)
+    if at_start:
+        for offset, span in enumerate(spans):
+            owner.insert(offset, span)
+    else:
+        parent, position = owner.getparent(), owner.getparent().index(owner)
+        for offset, span in enumerate(spans, start=1):
+            parent.insert(position + offset, span)
+    return head
+
+
+def resolve(entries: list[Entry], anchor_pages: dict[str, int]) -> None:
+    """Give each locator its print page; keep one locator per page."""
+    for entry in entries:
+        kept, pages = [], set()
+        for locator in entry.locators:
+            page = anchor_pages.get(locator.anchor)
+            if page is None or page in pages:
+                continue
+            pages.add(page)
+            locator.label, locator.resolved = str(page), True
+            kept.append(locator)
+        entry.locators = kept
+
+
+def for_print(entries: list[Entry]) -> list[dict]:
+    return [{"term": e.term, "letter": e.letter, "locators": [l.print_view() for l in e.locators]} for e in entries]
+
+
+def for_epub(entries: list[Entry]) -> list[dict]:
+    return [{"term": e.term, "letter": e.letter, "locators": [l.epub_view() for l in e.locators]} for e in entries]

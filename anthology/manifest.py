@@ -1,0 +1,286 @@
+"""book.yaml -> a validated Book: every piece read, every problem reported at once with its line."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from . import markup, schema, units
+from .errors import Problems
+from .model import Book, Chapter, IndexTerm, Piece, PrintSettings
+from .sources import LineDict, LineList, SourceError, parse_yaml, read_text, split_front_matter
+
+
+def slug(text: str) -> str:
+    text = re.sub(r"[^\w\s-]", "", text.lower(), flags=re.ASCII)
+    return re.sub(r"[\s_-]+", "-", text).strip("-") or "book"
+
+
+def load_book(manifest: Path) -> Book:
+    """Read and validate the whole book; raise BookError with every problem found."""
+    manifest = Path(manifest).absolute()
+    root = manifest.parent
+    problems = Problems(root)
+    loader = _Loader(root, manifest, problems)
+    book = loader.load()
+    problems.raise_if_any()
+    return book
+
+
+class _Loader:
+    def __init__(self, root: Path, manifest: Path, problems: Problems):
+        self.root, self.manifest, self.problems = root, manifest, problems
+        self.piece_ids: dict[Path, str] = {}
+
+    def report(self, path: Path, line: int | None, message: str) -> None:
+        self.problems.add(path, line, message)
+
+    # -- generic helpers --------------------------------------------------------------------
+    def fields(self, data: LineDict, keys: dict, where: Path, what: str) -> dict:
+        """Check a mapping against declared keys; return the normalised values."""
+        values = {}
+        for name in data:
+            if name not in keys:
+                known = ", ".join(keys)
+                self.report(where, data.line_of(name), f"unknown key '{name}' in {what} (known keys: {known})")
+        for name, key in keys.items():
+            if name not in data or data[name] is None:
+                if key.required:
+                    self.report(where, data.line, f"{what} has no '{name}': add {name}: …")
+                continue
+            value, problem = schema.check_value(key, data[name])
+            if problem:
+                self.report(where, data.line_of(name), f"'{name}' {problem}")
+            else:
+                values[name] = value
+        return values
+
+    def path(self, target: str, base: Path, where: Path, line: int, what: str) -> Path | None:
+        path = (base / target).resolve()
+        root = self.root.resolve()
+        if root not in path.parents:
+            self.report(where, line, f"{what} '{target}' is outside the book's folder {self.root}")
+            return None
+        if not path.is_file():
+            self.report(where, line, f"{what} '{target}' does not exist")
+            return None
+        return path
+
+    def read(self, path: Path) -> str | None:
+        try:
+            return read_text(path)
+        except SourceError as exc:
+            self.report(path, exc.line, exc.message)
+            return None
+
+    # -- the book -----------------------------------------------------------------------------
+    def load(self) -> Book | None:
+        text = self.read(self.manifest)
+        if text is None:
+            return None
+        try:
+            data = parse_yaml(text)
+        except SourceError as exc:
+            self.report(self.manifest, exc.line, exc.message)
+            return None
+        if not isinstance(data, LineDict):
+            self.report(self.manifest, 1, "the manifest must be a YAML mapping with title:, language: and chapters:")
+            return None
+        meta = self.fields(data, schema.BOOK, self.manifest, "the manifest")
+        title = meta.get("title", "Untitled")
+        chapters_data = data.get("chapters") if isinstance(data.get("chapters"), list) else []
+        plans = self.plan_chapters(chapters_data)
+        chapters = [self.chapter(n, plan) for n, plan in enumerate(plans, start=1)]
+        if not any(chapter.pieces for chapter in chapters) and "chapters" in meta:
+            self.report(self.manifest, data.line_of("chapters"), "the book has no pieces: list Markdown files under chapters: → pieces:")
+        base = self.manifest.parent
+        preface = rights = None
+        if "preface" in meta:
+            path = self.path(meta["preface"], base, self.manifest, data.line_of("preface"), "the preface")
+            preface = self.markdown_file(path, "preface") if path else None
+        if "rights" in meta:
+            rights = self.markdown_text(meta["rights"], self.manifest, data.line_of("rights") + 1, "rights")
+        cover = None
+        if "cover" in meta:
+            cover = self.path(meta["cover"], base, self.manifest, data.line_of("cover"), "the cover image")
+            if cover and cover.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+                self.report(self.manifest, data.line_of("cover"), "the cover must be a PNG or JPEG image")
+        output = meta.get("output") or slug(title)
+        if not re.match(r"^[\w.-]+$", output):
+            self.report(self.manifest, data.line_of("output"), f"'output' must be a plain file name without folders (got '{output}')")
+        return Book(
+            root=self.root, manifest=self.manifest, title=title, language=meta.get("language", "en"),
+            identifier=meta.get("identifier") or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'anthology:' + title)}",
+            output=output, chapters=chapters, subtitle=meta.get("subtitle"), editors=meta.get("editors", []),
+            publisher=meta.get("publisher"), date=meta.get("date"), rights=rights,
+            description=meta.get("description"), cover=cover, preface=preface,
+            index=self.index(data.get("index")), print=self.print_settings(data.get("print")),
+        )
+
+    def plan_chapters(self, chapters_data: list) -> list[tuple]:
+        """First pass: every chapter's keys and every piece's path, so links can be resolved."""
+        plans = []
+        seen_ids: dict[str, Path] = {}
+        for n, item in enumerate(chapters_data):
+            line = chapters_data.line_of(n) if isinstance(chapters_data, LineList) else None
+            if not isinstance(item, LineDict):
+                self.report(self.manifest, line, "each chapter must be a mapping with title: and pieces:")
+                continue
+            meta = self.fields(item, schema.CHAPTER, self.manifest, "a chapter")
+            pieces = []
+            raw = item.get("pieces") if isinstance(item.get("pieces"), LineList) else []
+            for i, entry in enumerate(raw):
+                entry_line = raw.line_of(i)
+                overrides = LineDict()
+                overrides.line, overrides.lines = entry_line, {}
+                if isinstance(entry, str):
+                    target = entry
+                elif isinstance(entry, LineDict) and isinstance(entry.get("file"), str):
+                    target = entry["file"]
+                    for key, value in entry.items():
+                        if key != "file":
+                            overrides[key] = value
+                            overrides.lines[key] = entry.line_of(key)
+                else:
+                    self.report(self.manifest, entry_line, "a piece must be a path to a Markdown file, or a mapping with file:")
+                    continue
+                path = self.path(target, self.manifest.parent, self.manifest, entry_line, "the piece")
+                if path is None:
+                    continue
+                if path in self.piece_ids:
+                    self.report(self.manifest, entry_line, f"the piece '{target}' is listed twice")
+                    continue
+                piece_id = overrides.get("id") if isinstance(overrides.get("id"), str) else slug(path.stem)
+                piece_id = slug(piece_id)
+                if piece_id in seen_ids or piece_id in RESERVED_IDS or piece_id.startswith("chapter-"):
+                    self.report(self.manifest, entry_line, f"the piece id '{piece_id}' is used twice or reserved: give it another id: or file name")
+                    continue
+                seen_ids[piece_id] = path
+                self.piece_ids[path] = piece_id
+                pieces.append((path, piece_id, overrides))
+            plans.append((item, meta, pieces))
+        return plans
+
+    def chapter(self, number: int, plan: tuple) -> Chapter:
+        item, meta, piece_plans = plan
+        chapter_id = f"chapter-{number}"
+        intro = None
+        if "intro" in meta:
+            path = self.path(meta["intro"], self.manifest.parent, self.manifest, item.line_of("intro"), "the chapter intro")
+            intro = self.markdown_file(path, chapter_id) if path else None
+        chapter = Chapter(id=chapter_id, title=meta.get("title", "Untitled"), intro=intro, pieces=[])
+        for path, piece_id, overrides in piece_plans:
+            piece = self.piece(path, piece_id, overrides)
+            if piece:
+                piece.chapter = chapter
+                chapter.pieces.append(piece)
+        return chapter
+
+    def piece(self, path: Path, piece_id: str, overrides: LineDict) -> Piece | None:
+        text = self.read(path)
+        if text is None:
+            return None
+        try:
+            front, body, body_line = split_front_matter(text)
+            data = parse_yaml(front, first_line=2) if front is not None else None
+        except SourceError as exc:
+            self.report(path, exc.line, exc.message)
+            return None
+        if front is None:
+            self.report(path, 1, "the piece has no front matter: start the file with '---', title: …, '---'")
+            data = LineDict()
+            data.line, data.lines = 1, {}
+        elif data is None:
+            data = LineDict()
+            data.line, data.lines = 1, {}
+        elif not isinstance(data, LineDict):
+            self.report(path, 2, "the front matter must be YAML keys (title: …)")
+            return None
+        else:
+            data.line = 1
+            data.lines = {k: v + 1 for k, v in data.lines.items()}
+        meta = self.fields(data, schema.PIECE, path, "the front matter")
+        override = self.fields(overrides, {k: schema.Key(v.type) for k, v in schema.PIECE.items()},
+                               self.manifest, f"the manifest entry for {path.name}")
+        meta.update(override)
+        if "title" not in meta:
+            return None
+        kind = meta.get("kind", "article")
+        fragment = self.markdown_text(body, path, body_line, piece_id, kind=kind)
+        meta.pop("id", None)
+        return Piece(id=piece_id, path=path, kind=kind, body=fragment, **{k: v for k, v in meta.items() if k != "kind"})
+
+    def markdown_file(self, path: Path, prefix: str):
+        text = self.read(path)
+        if text is None:
+            return None
+        try:
+            front, body, body_line = split_front_matter(text)
+        except SourceError as exc:
+            self.report(path, exc.line, exc.message)
+            return None
+        if front is not None:
+            self.report(path, 1, "this file takes no front matter: remove the '---' block")
+        return self.markdown_text(body, path, body_line, prefix)
+
+    def markdown_text(self, text: str, path: Path, first_line: int, prefix: str, kind: str = "article"):
+        ctx = markup.Context(
+            source=path, first_line=first_line, root=self.root, id_prefix=prefix,
+            report=lambda line, message: self.report(path, line, message),
+            piece_for=lambda p: self.piece_ids.get(Path(p).resolve()), kind=kind,
+        )
+        return markup.render(text, ctx)
+
+    # -- index and print ------------------------------------------------------------------------
+    def index(self, data) -> list[IndexTerm]:
+        if not isinstance(data, LineList):
+            return []
+        terms = []
+        for n, item in enumerate(data):
+            if isinstance(item, str) and item.strip():
+                terms.append(IndexTerm(item.strip(), [item.strip()]))
+            elif isinstance(item, LineDict):
+                meta = self.fields(item, schema.INDEX_TERM, self.manifest, "an index term")
+                if "term" in meta:
+                    terms.append(IndexTerm(meta["term"], meta.get("forms") or [meta["term"]]))
+            else:
+                self.report(self.manifest, data.line_of(n), "an index entry must be a term, or a mapping with term: and forms:")
+        return terms
+
+    def print_settings(self, data) -> PrintSettings:
+        settings = PrintSettings()
+        if not isinstance(data, LineDict):
+            return settings
+        meta = self.fields(data, schema.PRINT, self.manifest, "print:")
+        converters = {
+            "trim": lambda v: (setattr(settings, "trim", units.paper(v)), setattr(settings, "trim_name", v)),
+            "bleed": lambda v: setattr(settings, "bleed", units.length(v)),
+            "creep": lambda v: setattr(settings, "creep", units.length(v)),
+            "sheet": lambda v: setattr(settings, "sheet", _landscape(units.paper(v))),
+            "marks": lambda v: setattr(settings, "marks", _marks(v)),
+            "signature": lambda v: setattr(settings, "signature", v),
+            "tagged": lambda v: setattr(settings, "tagged", v),
+        }
+        for name, value in meta.items():
+            try:
+                converters[name](value)
+            except ValueError as exc:
+                self.report(self.manifest, data.line_of(name), f"print: {name}: {exc}")
+        return settings
+
+
+RESERVED_IDS = {"cover", "titlepage", "halftitle", "rights", "toc", "nav", "preface", "credits", "index", "style"}
+
+
+def _landscape(size: tuple[float, float]) -> tuple[float, float]:
+    return (max(size), min(size))
+
+
+def _marks(value: str) -> bool:
+    value = value.strip().lower()
+    if value in ("crop", "crop cross", "cross crop", "cross"):
+        return True
+    if value in ("none", "no", ""):
+        return False
+    raise ValueError(f"'{value}' is not a kind of marks: use crop or none")

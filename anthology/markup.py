@@ -1,0 +1,407 @@
+"""Markdown text -> a safe XHTML Fragment: footnotes apart, figures, marked lists, verse, checked links."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import markdown
+from lxml import etree, html as lxml_html
+
+from .model import Fragment
+from .sanitize import sanitize
+
+MARKERS = "□■►▪•◆◇▸"
+_MARKER_LINE = re.compile(rf"^([{MARKERS}])[ \u00a0\t]*(\S.*)$")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"']([^\"']*)[\"'])?\s*\)")
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?[^)]*\)")
+_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:", re.M)
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+SMARTY = {
+    "left-single-quote": "\u2018", "right-single-quote": "\u2019",
+    "left-double-quote": "\u201c", "right-double-quote": "\u201d",
+    "left-angle-quote": "\u00ab", "right-angle-quote": "\u00bb",
+    "ndash": "\u2013", "mdash": "\u2014", "ellipsis": "\u2026",
+}
+
+
+@dataclass
+class Context:
+    """Where the Markdown comes from and how to report and resolve things in it."""
+
+    source: Path           # the Markdown file
+    first_line: int        # file line of the text's first line
+    root: Path             # the book's folder: nothing outside it may be used
+    id_prefix: str         # prefix for every id in this fragment (unique across the book)
+    report: Callable[[int | None, str], None]
+    piece_for: Callable[[Path], str | None] = lambda path: None  # a .md path -> piece id
+    kind: str = "article"
+
+
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["footnotes", "tables", "smarty", "attr_list", "sane_lists"],
+        extension_configs={
+            "footnotes": {"USE_DEFINITION_ORDER": False, "BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "{}"},
+            "smarty": {"substitutions": SMARTY},
+        },
+        output_format="xhtml",
+    )
+
+
+_MD = _converter()
+
+
+def render(text: str, ctx: Context) -> Fragment:
+    """Convert one Markdown text (no front matter) into a Fragment, reporting problems to ctx."""
+    images = _check_images(text, ctx)
+    _check_links(text, ctx)
+    _check_notes(text, ctx)
+    source = _lyrics_to_markdown(text) if ctx.kind == "lyrics" else _marker_lists(text)
+    _MD.reset()
+    body = _MD.convert(source)
+    root = lxml_html.fragment_fromstring(body or "<p></p>", create_parent="div")
+    sanitize(root)
+    notes = _take_notes(root, ctx.id_prefix)
+    _figures(root)
+    _marked_lists(root)
+    if ctx.kind == "lyrics":
+        _verse(root)
+    _heading_ids(root, ctx.id_prefix)
+    links = _rewrite_links(root, ctx)
+    for img in root.iter("img"):
+        img.set("src", _root_relative(ctx, img.get("src", "")))
+    return Fragment(html=_serialize(root), notes=notes, images=images, links=links)
+
+
+def _serialize(root) -> str:
+    parts = [root.text or ""] if (root.text or "").strip() else []
+    for child in root:
+        parts.append(etree.tostring(child, method="xml", encoding="unicode"))
+    return "".join(parts)
+
+
+def inline(text: str) -> str:
+    """Markdown for a single line (titles, credits): inline markup only, escaped and sanitized."""
+    _MD.reset()
+    body = _MD.convert(text.replace("\n", " "))
+    root = lxml_html.fragment_fromstring(body or "<p></p>", create_parent="div")
+    sanitize(root)
+    first = root[0] if len(root) else root
+    return escape(first.text or "", quote=False) + "".join(
+        etree.tostring(child, method="xml", encoding="unicode") for child in first)
+
+
+# --- checks on the source text, with line numbers -------------------------------------------
+
+def _line(text: str, index: int, ctx: Context) -> int:
+    return ctx.first_line + text.count("\n", 0, index)
+
+
+def _inside(ctx: Context, target: str) -> Path | None:
+    """Resolve a relative path from the Markdown file; None (and a report) if it escapes the book."""
+    path = (ctx.source.parent / target).resolve()
+    root = ctx.root.resolve()
+    if path != root and root not in path.parents:
+        return None
+    return path
+
+
+def _check_images(text: str, ctx: Context) -> list[Path]:
+    found = []
+    for match in _IMAGE.finditer(text):
+        alt, target = match.group(1), match.group(2)
+        line = _line(text, match.start(), ctx)
+        if not alt.strip():
+            ctx.report(line, f"the image '{target}' has no alt text: write a description between "
+                             "the brackets, ![what the image shows](…)")
+        if _EXTERNAL.match(target) or target.startswith("//"):
+            ctx.report(line, f"the image '{target}' is not a file in the book's folder: download it "
+                             "into the book and use a relative path")
+            continue
+        path = _inside(ctx, target)
+        if path is None:
+            ctx.report(line, f"the image '{target}' is outside the book's folder")
+        elif not path.is_file():
+            ctx.report(line, f"the image '{target}' does not exist (looked for {path})")
+        elif path.suffix.lower() not in IMAGE_TYPES:
+            ctx.report(line, f"the image '{target}' is not a PNG, JPEG, GIF or SVG file")
+        else:
+            found.append(path)
+    return found
+
+
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".svg": "image/svg+xml"}
+
+
+def _check_links(text: str, ctx: Context) -> None:
+    for match in _LINK.finditer(text):
+        target = match.group(1)
+        if _EXTERNAL.match(target) or target.startswith("#"):
+            continue
+        path_part = target.split("#", 1)[0]
+        line = _line(text, match.start(), ctx)
+        path = _inside(ctx, path_part)
+        if path is None:
+            ctx.report(line, f"the link '{target}' points outside the book's folder")
+        elif not path.exists():
+            ctx.report(line, f"the link '{target}' points to a file that does not exist")
+        elif ctx.piece_for(path) is None:
+            ctx.report(line, f"the link '{target}' points to a file that is not a piece of the book: "
+                             "link to a piece listed in book.yaml")
+
+
+def _check_notes(text: str, ctx: Context) -> None:
+    defined = {m.group(1): m.start() for m in _NOTE_DEF.finditer(text)}
+    used = {}
+    for match in _NOTE_REF.finditer(text):
+        used.setdefault(match.group(1), match.start())
+        if match.group(1) not in defined:
+            ctx.report(_line(text, match.start(), ctx),
+                       f"the footnote [^{match.group(1)}] is never defined: add a line "
+                       f"'[^{match.group(1)}]: the note' at the end of the file")
+    for name, index in defined.items():
+        if name not in used:
+            ctx.report(_line(text, index, ctx), f"the footnote [^{name}] is defined but never called")
+
+
+# --- source rewriting before Markdown -----------------------------------------------------
+
+def _marker_lists(text: str) -> str:
+    """Lines starting with □ ■ ► (the source's own list markers) become Markdown list items."""
+    out: list[str] = []
+    fence = False
+    for line in text.split("\n"):
+        if line.startswith("```") or line.startswith("~~~"):
+            fence = not fence
+        match = None if fence else _MARKER_LINE.match(line)
+        if match:
+            if out and out[-1].strip() and not out[-1].startswith("- "):
+                out.append("")
+            out.append(f"- {match.group(1)}\u2060{match.group(2)}")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _lyrics_to_markdown(text: str) -> str:
+    """Every line is a verse line; blank lines separate stanzas; '> ' stanzas are the refrain."""
+    stanzas, notes, current = [], [], []
+    in_note = False
+    for line in text.split("\n"):
+        if _NOTE_DEF.match(line):
+            in_note = True
+        if in_note:
+            notes.append(line)
+            continue
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            stanzas.append(current)
+            current = []
+    if current:
+        stanzas.append(current)
+    blocks = []
+    for stanza in stanzas:
+        refrain = all(line.lstrip().startswith(">") for line in stanza)
+        lines = [re.sub(r"^\s*>\s?", "", line) if refrain else line.strip() for line in stanza]
+        lines = [re.sub(r"^([#>*+-]|\d+\.)", r"\\\1", line) for line in lines]
+        joined = "  \n".join(lines)
+        blocks.append("> " + joined.replace("\n", "\n> ") if refrain else joined)
+    return "\n\n".join(blocks) + "\n\n" + "\n".join(notes)
+
+
+# --- tree transformations -----------------------------------------------------------------
+
+def _take_notes(root, prefix: str) -> list[tuple[str, str]]:
+    """Replace Python-Markdown's endnotes with numbered calls and a list of (number, HTML)."""
+    notes: list[tuple[str, str]] = []
+    container = None
+    for div in root.iter("div"):
+        if "footnote" in (div.get("class") or "").split():
+            container = div
+            break
+    contents: dict[str, object] = {}
+    if container is not None:
+        for li in container.iter("li"):
+            for back in li.xpath(".//a[contains(@class,'footnote-backref')]"):
+                _drop(back)
+            contents[li.get("id", "")] = li
+        container.getparent().remove(container)
+    number = 0
+    for sup in list(root.iter("sup")):
+        anchor = sup.find("a")
+        if anchor is None or "footnote-ref" not in (anchor.get("class") or ""):
+            continue
+        number += 1
+        target = anchor.get("href", "#")[1:]
+        call = etree.Element("a")
+        call.set("href", f"#{prefix}-note-{number}")
+        call.set("id", f"{prefix}-noteref-{number}")
+        call.set("class", "noteref")
+        call.set("data-epub-type", "noteref")
+        call.set("role", "doc-noteref")
+        call.text = str(number)
+        call.tail = sup.tail
+        sup.getparent().replace(sup, call)
+        li = contents.get(target)
+        body = "".join(etree.tostring(c, method="xml", encoding="unicode") for c in li) if li is not None else ""
+        if li is not None and (li.text or "").strip():
+            body = f"<p>{li.text}</p>" + body
+        notes.append((str(number), body))
+    return notes
+
+
+def _drop(element) -> None:
+    parent = element.getparent()
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+    # tidy a trailing no-break space left before the removed back link
+    last = parent[-1] if len(parent) else None
+    if last is not None and last.tail:
+        last.tail = last.tail.rstrip("\u00a0 ")
+    elif last is None and parent.text:
+        parent.text = parent.text.rstrip("\u00a0 ")
+
+
+def _figures(root) -> None:
+    """A paragraph holding only an image becomes a figure; the image's title is the caption."""
+    for p in list(root.iter("p")):
+        children = list(p)
+        if len(children) != 1 or children[0].tag != "img" or (p.text or "").strip() \
+                or (children[0].tail or "").strip():
+            continue
+        img = children[0]
+        figure = etree.Element("figure")
+        figure.set("class", "figure")
+        img.tail = None
+        caption = img.attrib.pop("title", None)
+        figure.append(img)
+        if caption:
+            figcaption = etree.SubElement(figure, "figcaption")
+            figcaption.text = caption
+        figure.tail = p.tail
+        p.getparent().replace(p, figure)
+
+
+_MARKER_NAMES = {"□": "white-square", "■": "black-square", "►": "pointer", "▪": "small-square",
+                 "•": "bullet", "◆": "diamond", "◇": "white-diamond", "▸": "small-pointer"}
+
+
+def _marked_lists(root) -> None:
+    """List items that start with a source marker keep it, as a visible marker span."""
+    for ul in root.iter("ul"):
+        markers = set()
+        for li in ul.findall("li"):
+            holder = li[0] if len(li) and li[0].tag == "p" and not (li.text or "").strip() else li
+            text = holder.text or ""
+            if text[:1] in _MARKER_NAMES and text[1:2] == "\u2060":
+                markers.add(text[0])
+                holder.text = text[2:]
+                span = etree.Element("span")
+                span.set("class", "marker")
+                span.set("aria-hidden", "true")
+                span.text = text[0]
+                span.tail = "\u00a0" + holder.text
+                holder.text = None
+                holder.insert(0, span)
+        if markers:
+            ul.set("class", ("marked " + _MARKER_NAMES[sorted(markers)[0]]).strip())
+
+
+def _verse(root) -> None:
+    """Lyrics: each stanza a block, each line a span, line breaks kept, the refrain marked."""
+    for block in list(root):
+        refrain = block.tag == "blockquote"
+        p = block.find("p") if refrain else block
+        if p is None or p.tag != "p":
+            continue
+        lines: list[list] = [[p.text or ""]]
+        for child in list(p):
+            if child.tag == "br":
+                lines.append([child.tail or ""])
+            else:
+                lines[-1].append(child)
+        stanza = etree.Element("p")
+        stanza.set("class", "stanza refrain" if refrain else "stanza")
+        for number, parts in enumerate(lines):
+            if number:
+                etree.SubElement(stanza, "br")
+            span = etree.SubElement(stanza, "span")
+            span.set("class", "line")
+            span.text = parts[0].lstrip("\n")
+            for part in parts[1:]:
+                span.append(part)
+            if len(span):
+                span[-1].tail = (span[-1].tail or "").rstrip("\n")
+            else:
+                span.text = span.text.rstrip("\n")
+        stanza.tail = block.tail
+        root.replace(block, stanza)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+_SHIFT = {"h1": "h3", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"}
+
+
+def _heading_ids(root, prefix: str) -> None:
+    """Headings inside a piece sit below the piece title (h2): shift them, give book-unique ids."""
+    seen: set[str] = set()
+    for element in root.iter():
+        if element.tag in _SHIFT:
+            element.tag = _SHIFT[element.tag]
+        if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or element.get("id"):
+            base = element.get("id") or _slug("".join(element.itertext()))
+            if base.startswith(prefix + "-"):
+                continue
+            candidate, n = f"{prefix}-{_slug(base)}", 1
+            while candidate in seen:
+                n += 1
+                candidate = f"{prefix}-{_slug(base)}-{n}"
+            seen.add(candidate)
+            element.set("id", candidate)
+
+
+def _root_relative(ctx: Context, target: str) -> str:
+    path = (ctx.source.parent / target).resolve()
+    try:
+        return path.relative_to(ctx.root.resolve()).as_posix()
+    except ValueError:
+        return target
+
+
+def _rewrite_links(root, ctx: Context) -> list[str]:
+    """Links to other pieces become 'ID.xhtml#anchor'; external links are collected for print."""
+    external = []
+    for a in root.iter("a"):
+        href = a.get("href")
+        if not href or a.get("class") == "noteref":
+            continue
+        if _EXTERNAL.match(href):
+            a.set("class", ((a.get("class") or "") + " external").strip())
+            external.append(href)
+            continue
+        if href.startswith("#"):
+            a.set("href", f"#{ctx.id_prefix}-{_slug(href[1:])}")
+            continue
+        path_part, _, anchor = href.partition("#")
+        path = _inside(ctx, path_part)
+        piece = ctx.piece_for(path) if path else None
+        if piece:
+            a.set("href", f"{piece}.xhtml" + (f"#{piece}-{_slug(anchor)}" if anchor else ""))
+            a.set("class", ((a.get("class") or "") + " internal").strip())
+    return external

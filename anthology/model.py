@@ -1,0 +1,116 @@
+"""Book / Chapter / Piece: the one validated object every renderer consumes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Fragment:
+    """A piece of Markdown turned into HTML: body without notes, notes apart, images used."""
+
+    html: str
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (number, note content HTML)
+    images: list[Path] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # external URLs, for print
+
+
+@dataclass
+class Piece:
+    id: str
+    path: Path
+    title: str
+    kind: str = "article"
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    translators: list[str] = field(default_factory=list)
+    source: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    original_language: str | None = None
+    credits: str | None = None
+    body: Fragment | None = None
+    chapter: "Chapter | None" = None
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.id}.xhtml"
+
+
+@dataclass
+class Chapter:
+    id: str
+    title: str
+    intro: Fragment | None
+    pieces: list[Piece]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.id}.xhtml"
+
+
+@dataclass
+class IndexTerm:
+    term: str
+    forms: list[str]
+
+
+@dataclass
+class PrintSettings:
+    trim: tuple[float, float] = (419.53, 595.28)  # points; A5
+    trim_name: str = "A5"
+    bleed: float = 0.0  # points
+    marks: bool = False
+    sheet: tuple[float, float] | None = None
+    signature: int | None = None
+    creep: float = 0.0  # points per sheet
+    tagged: bool = False
+
+
+@dataclass
+class Book:
+    root: Path
+    manifest: Path
+    title: str
+    language: str
+    identifier: str
+    output: str
+    chapters: list[Chapter]
+    subtitle: str | None = None
+    editors: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    date: dt.date | None = None
+    rights: Fragment | None = None
+    description: str | None = None
+    cover: Path | None = None
+    preface: Fragment | None = None
+    index: list[IndexTerm] = field(default_factory=list)
+    print: PrintSettings = field(default_factory=PrintSettings)
+
+    @property
+    def pieces(self) -> list[Piece]:
+        return [piece for chapter in self.chapters for piece in chapter.pieces]
+
+    @property
+    def images(self) -> list[Path]:
+        seen: dict[Path, None] = {}
+        fragments = [self.preface, self.rights] + [c.intro for c in self.chapters]
+        fragments += [p.body for p in self.pieces]
+        for fragment in fragments:
+            for image in fragment.images if fragment else []:
+                seen.setdefault(image)
+        return list(seen)
+
+    @property
+    def authors(self) -> list[str]:
+        return _unique(name for piece in self.pieces for name in piece.authors)
+
+    @property
+    def translators(self) -> list[str]:
+        return _unique(name for piece in self.pieces for name in piece.translators)
+
+
+def _unique(names) -> list[str]:
+    return list(dict.fromkeys(names))

@@ -1,0 +1,95 @@
+"""The print edition's page breaks, read from WeasyPrint's layout, as EPUB page-break positions.
+
+For every PDF page, the first text in the main flow (not running heads, not footnotes) is found,
+with the section (piece, chapter opener, front or back matter part) that holds it and how many
+non-space characters of that section came before it on earlier pages. The EPUB gets a
+`pagebreak` marker at the same character in the same section, so the words after marker N are
+the words at the top of page N of the PDF.
+"""
+
+from __future__ import annotations
+
+import re
+
+from weasyprint.formatting_structure import boxes
+
+from .model import Book
+
+HYPHEN = "\u2010"
+_SPACE = re.compile(r"\s+")
+
+
+def _count(text: str) -> int:
+    return len(_SPACE.sub("", text.replace(HYPHEN, "").replace("\u00ad", "")))
+
+
+def _text_boxes(box):
+    """Text boxes of the main flow in order; pseudo-element text (calls, markers, ::after) skipped."""
+    if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+        return
+    if isinstance(box, boxes.TextBox):
+        if "::" not in (box.element_tag or ""):
+            yield box
+        return
+    for child in getattr(box, "children", []):
+        yield from _text_boxes(child)
+
+
+def page_breaks(document, scopes: dict[str, str]):
+    """Yield (page number, scope id, characters before) for each page that starts inside a scope.
+
+    `scopes` maps the id of each section the EPUB also has to its EPUB file name.
+    """
+    parents: dict = {}
+    root = document.pages[0]._page_box.children[0].element if document.pages else None
+    if root is None:
+        return
+    for parent in root.iter():
+        for child in parent:
+            parents[child] = parent
+    scope_cache: dict = {}
+
+    def scope_of(element):
+        if element in scope_cache:
+            return scope_cache[element]
+        node, found = element, None
+        while node is not None:
+            if node.get("id") in scopes and node.tag == "section":
+                found = node.get("id")
+                break
+            node = parents.get(node)
+        scope_cache[element] = found
+        return found
+
+    seen: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        first = None
+        for box in _text_boxes(page._page_box):
+            scope = scope_of(box.element)
+            if scope is None:
+                continue
+            if first is None:
+                first = (number, scope, seen.get(scope, 0))
+            seen[scope] = seen.get(scope, 0) + _count(box.text)
+        if first:
+            yield first
+
+
+def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
+    """Page-break markers per EPUB file, and the page list (label, href) in reading order."""
+    scopes = {"halftitle": "titlepage.xhtml", "titlepage": "titlepage.xhtml", "rights": "rights.xhtml",
+              "credits": "credits.xhtml", "index": "index.xhtml"}
+    if book.preface:
+        scopes["preface"] = "preface.xhtml"
+    for chapter in book.chapters:
+        scopes[chapter.id] = chapter.file_name
+        for piece in chapter.pieces:
+            scopes[piece.id] = piece.file_name
+    markers: dict[str, list[tuple[str, int, str]]] = {}
+    labels: list[tuple[str, str]] = []
+    for number, scope, chars in page_breaks(document, scopes):
+        file = scopes[scope]
+        label = str(number)
+        markers.setdefault(file, []).append((scope, chars, label))
+        labels.append((label, f"{file}#page-{label}"))
+    return markers, labels

@@ -1,0 +1,125 @@
+"""Book -> print PDF through WeasyPrint: one HTML document, the shared stylesheet, a safe fetcher."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import weasyprint
+from markupsafe import Markup
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from . import fragments, templates
+from .model import Book
+
+LOGGER = logging.getLogger("weasyprint")
+
+
+class BookFetcher(URLFetcher):
+    """Serves only files inside the allowed folders (the book's, the tool's styles) and data: URLs."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols={"file", "data"})
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith("file://"):
+            from urllib.parse import unquote, urlsplit
+
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if any(path == root or root in path.parents for root in self.roots) and path.is_file():
+                return super().fetch(url, headers)
+        self.refused.append(url)
+        raise ValueError(f"refused (outside the book): {url}")
+
+
+@dataclass
+class PrintResult:
+    document: object
+    warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def anchor_pages(self) -> dict[str, int]:
+        """Page number (1-based) of every anchor (id) in the laid-out document."""
+        pages: dict[str, int] = {}
+        for number, page in enumerate(self.document.pages, start=1):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+        return pages
+
+
+@contextmanager
+def captured_warnings():
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            records.append(record.getMessage())
+
+    handler = Collect(level=logging.WARNING)
+    LOGGER.addHandler(handler)
+    previous = LOGGER.propagate
+    LOGGER.propagate = False
+    try:
+        yield records
+    finally:
+        LOGGER.removeHandler(handler)
+        LOGGER.propagate = previous
+
+
+def page_css(book: Book, press: bool) -> str:
+    width, height = book.print.trim
+    rules = [f"size: {width:.2f}pt {height:.2f}pt;"]
+    if press:
+        bleed = book.print.bleed or 8.5  # 3mm when the manifest names none
+        rules.append(f"bleed: {bleed:.2f}pt;")
+        rules.append("marks: crop cross;")
+    return "@page { " + " ".join(rules) + " }"
+
+
+def print_label(book: Book) -> str:
+    width, height = book.print.trim
+    return f"{book.print.trim_name}, {width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
+
+
+def book_html(book: Book, env, index_entries: list, build_date) -> str:
+    stylesheet = templates.resource(book.root, "styles/book.css")
+
+    def render_piece(piece):
+        template = env.get_template(f"pieces/{piece.kind}.html")
+        return Markup(template.render(book=book, piece=piece, body=fragments.print_body(piece.body), notes=""))
+
+    keywords = ", ".join(["anthology"] + [c.title for c in book.chapters])
+    meta = [("author", ", ".join(book.authors or book.editors)), ("keywords", keywords),
+            ("description", book.description or book.subtitle or book.title), ("generator", "anthology")]
+    meta = [(k, v) for k, v in meta if v]
+    return env.get_template("book.html").render(
+        book=book, stylesheet=stylesheet.as_uri(), pdf_meta=meta, index=index_entries,
+        render_piece=render_piece, body_of=fragments.print_body, notes_of=lambda f: "",
+        link=lambda target: f"#{target}", build_date=build_date, print_label=print_label(book),
+    )
+
+
+def render(book: Book, env, *, index_entries: list, build_date, press: bool = False) -> PrintResult:
+    """Lay out the book; the result can be inspected (anchor pages) before it is written."""
+    html = book_html(book, env, index_entries, build_date)
+    fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"])
+    fonts = FontConfiguration()
+    extra = weasyprint.CSS(string=page_css(book, press), font_config=fonts, url_fetcher=fetcher)
+    with captured_warnings() as warnings:
+        document = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher).render(
+            font_config=fonts, stylesheets=[extra], pdf_tags=book.print.tagged,
+            pdf_variant="pdf/ua-1" if book.print.tagged else None,
+        )
+    return PrintResult(document, list(warnings), list(fetcher.refused))
+
+
+def write(result: PrintResult, target: Path, book: Book) -> None:
+    result.document.write_pdf(target, pdf_tags=book.print.tagged,
+                              pdf_variant="pdf/ua-1" if book.print.tagged else None)
