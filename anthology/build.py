@@ -47,7 +47,10 @@ class AtomicOutputs:
 
     def commit(self) -> list[Path]:
         done = []
+        umask = os.umask(0)
+        os.umask(umask)
         for tmp, final in self.pending:
+            os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, final)
             done.append(final)
         self.pending = []
