@@ -1,0 +1,59 @@
+"""One piece as a classic eight-page fold-and-cut mini-zine: render it small, then impose it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import weasyprint
+from markupsafe import Markup
+from weasyprint.text.fonts import FontConfiguration
+
+from . import fragments, pdf, templates, zine
+from .errors import BookError, Problem
+from .model import Book
+
+A7 = (209.76, 297.64)
+EIGHTH_LETTER = (198.0, 306.0)
+
+
+def cell_size(book: Book) -> tuple[float, float]:
+    """A7 pages on A4, or 2.75 × 4.25 in pages on US Letter for books in inch sizes."""
+    sheet = book.print.sheet
+    letter_family = (sheet and abs(max(sheet) - 792) < 2) or abs(book.print.trim[0] % 18) < 0.01
+    return EIGHTH_LETTER if letter_family else A7
+
+
+def find_piece(book: Book, wanted: str):
+    for piece in book.pieces:
+        if wanted in (piece.id, piece.path.name, piece.path.stem):
+            return piece
+    known = ", ".join(p.id for p in book.pieces)
+    raise BookError([Problem(book.manifest.name, None, f"no piece '{wanted}' in the book (pieces: {known})")])
+
+
+def build(book: Book, env, wanted: str, outputs, build_date) -> None:
+    piece = find_piece(book, wanted)
+    width, height = cell_size(book)
+    piece_html = env.get_template(f"pieces/{piece.kind}.html").render(
+        book=book, piece=piece, body=fragments.print_body(piece.body), notes="")
+    html = env.get_template("minizine.html").render(
+        book=book, piece=piece, body=Markup(piece_html), width=f"{width:.2f}", height=f"{height:.2f}",
+        stylesheet=templates.resource(book.root, "styles/book.css").as_uri())
+    fetcher = pdf.BookFetcher([book.root, templates.TOOL_ROOT / "styles"])
+    fonts = FontConfiguration()
+    with pdf.captured_warnings():
+        document = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher).render(
+            font_config=fonts)
+    pages = len(document.pages)
+    if pages > 8:
+        raise BookError([Problem(str(piece.path.relative_to(book.root)), None,
+                                 f"the piece '{piece.id}' needs {pages} pages at this size; a mini-zine holds 8 "
+                                 "(cover and back included): choose a shorter piece")])
+    source = outputs.temp_for(f".{book.output}-{piece.id}-minizine-source.pdf")
+    outputs.pending.pop()
+    try:
+        document.write_pdf(source)
+        zine.impose_minizine(source, outputs.temp_for(f"{book.output}-{piece.id}-minizine.pdf"),
+                             marks=book.print.marks)
+    finally:
+        Path(source).unlink(missing_ok=True)
