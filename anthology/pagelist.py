@@ -16,6 +16,7 @@ from weasyprint.formatting_structure import boxes
 from .model import Book
 
 HYPHEN = "\u2010"
+END = 10**9  # a character count past the end of any section
 _SPACE = re.compile(r"\s+")
 
 
@@ -36,7 +37,8 @@ def _text_boxes(box):
 
 
 def page_breaks(document, scopes: dict[str, str]):
-    """Yield (page number, scope id, characters before) for each page that starts inside a scope.
+    """Yield (page number, scope id, characters before) for each page; scope None when the page
+    holds no text of any scope (a blank page, the printed contents).
 
     `scopes` maps the id of each section the EPUB also has to its EPUB file name.
     """
@@ -71,8 +73,7 @@ def page_breaks(document, scopes: dict[str, str]):
             if first is None:
                 first = (number, scope, seen.get(scope, 0))
             seen[scope] = seen.get(scope, 0) + _count(box.text)
-        if first:
-            yield first
+        yield first or (number, None, 0)
 
 
 def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
@@ -87,9 +88,18 @@ def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, st
             scopes[piece.id] = piece.file_name
     markers: dict[str, list[tuple[str, int, str]]] = {}
     labels: list[tuple[str, str]] = []
+    waiting: list[str] = []  # pages with nothing the EPUB has (blank pages, the contents page)
+    last = None
     for number, scope, chars in page_breaks(document, scopes):
-        file = scopes[scope]
-        label = str(number)
-        markers.setdefault(file, []).append((scope, chars, label))
-        labels.append((label, f"{file}#page-{label}"))
+        if scope is None:
+            waiting.append(str(number))
+            continue
+        for label in waiting + [str(number)]:  # a page without text is marked where the next begins
+            markers.setdefault(scopes[scope], []).append((scope, chars, label))
+            labels.append((label, f"{scopes[scope]}#page-{label}"))
+        waiting = []
+        last = scope
+    for label in waiting if last else []:  # trailing blank pages: at the very end of the last part
+        markers.setdefault(scopes[last], []).append((last, END, label))
+        labels.append((label, f"{scopes[last]}#page-{label}"))
     return markers, labels
