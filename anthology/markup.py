@@ -392,7 +392,8 @@ def _rewrite_links(root, ctx: Context) -> list[str]:
         if not href or a.get("class") == "noteref":
             continue
         if _EXTERNAL.match(href):
-            a.set("class", ((a.get("class") or "") + " external").strip())
+            bare = "".join(a.itertext()).strip() in (href, href.removeprefix("mailto:"))
+            a.set("class", ((a.get("class") or "") + (" external bare" if bare else " external")).strip())
             external.append(href)
             continue
         if href.startswith("#"):

@@ -58,7 +58,7 @@ def credit_lines(piece) -> list[Markup]:
         where = ", ".join(x for x in (piece.source, longdate(piece.date)) if x)
         lines.append(escape(f"First published: {where}."))
     if piece.url:
-        lines.append(Markup('<a class="external" href="{0}">{0}</a>').format(piece.url))
+        lines.append(Markup('<a class="external bare" href="{0}">{0}</a>').format(piece.url))
     if piece.original_language:
         lines.append(escape(f"Original language: {language_name(piece.original_language)}."))
     if piece.translators:
