@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from markupsafe import Markup
 
@@ -48,13 +50,27 @@ def epub_notes(fragment: Fragment | None, prefix: str) -> Markup:
     return Markup("\n".join(out))
 
 
+_BREAK_AFTER = re.compile(r"(?<=[/.?&=_-])(?=[^/])")
+
+
+def _breakable(element) -> None:
+    """Let a printed address break after / . ? & = _ - (a zero-width space), never mid-word."""
+    for node in element.iter():
+        if node.text:
+            node.text = _BREAK_AFTER.sub("\u200b", node.text)
+        if node is not element and node.tail:
+            node.tail = _BREAK_AFTER.sub("\u200b", node.tail)
+
+
 def print_body(fragment: Fragment | None) -> Markup:
     """Each note call becomes a <span class="footnote"> holding the note, for float: footnote."""
     if not fragment:
         return Markup("")
-    if not fragment.notes:
+    if not fragment.notes and not fragment.links:
         return Markup(fragment.html)
     root = parse(fragment.html)
+    for link in root.xpath("//a[contains(@class, 'external')]"):
+        _breakable(link)
     notes = dict(fragment.notes)
     for call in root.xpath("//a[@class='noteref']"):
         number = call.text
