@@ -203,7 +203,7 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     if book.subtitle:
         pub.add_metadata("DC", "title", book.subtitle, {"id": "subtitle"})
         pub.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
-    rights = "See the rights page." if not book.rights else re.sub(r"<[^>]+>", "", book.rights.html).strip()
+    rights = "See the rights page." if not book.rights else "".join(fragments.parse(book.rights.html).itertext())
     pub.add_metadata("DC", "rights", " ".join(rights.split()))
     if extras.print_edition:
         pub.add_metadata("DC", "source", extras.print_edition)
@@ -238,7 +238,7 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     docs = documents(book, env, index_entries, build_date, print_label)
     items = {}
     for doc in docs:
-        item = epub.EpubItem(uid=doc.file_name.rsplit(".", 1)[0], file_name=doc.file_name,
+        item = epub.EpubItem(uid=_uid(doc.file_name), file_name=doc.file_name,
                              media_type="application/xhtml+xml",
                              content=xhtml(env, book, doc, extras.page_breaks.get(doc.file_name)))
         pub.add_item(item)
@@ -261,6 +261,12 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
         + [items[d.file_name] for d in rest]
     epub.write_epub(str(target), pub, {"mtime": modified, "epub3_landmark": False, "epub2_guide": False,
                                        "raise_exceptions": True})
+
+
+def _uid(file_name: str) -> str:
+    """A manifest id (an XML name) for a document: piece ids may start with a digit."""
+    stem = file_name.rsplit(".", 1)[0]
+    return stem if re.match(r"^[A-Za-z_]", stem) else f"doc-{stem}"
 
 
 def _ncx_toc(book: Book, docs: list[Document]):

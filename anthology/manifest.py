@@ -6,7 +6,7 @@ import re
 import uuid
 from pathlib import Path
 
-from . import markup, schema, units
+from . import glyphs, markup, schema, templates, units
 from .errors import Problems
 from .model import Book, Chapter, IndexTerm, Piece, PrintSettings
 from .sources import LineDict, LineList, SourceError, parse_yaml, read_text, split_front_matter
@@ -24,6 +24,9 @@ def load_book(manifest: Path) -> Book:
     problems = Problems(root)
     loader = _Loader(root, manifest, problems)
     book = loader.load()
+    stylesheet = templates.resource(root, "styles/book.css")
+    for path, line, char, families in glyphs.missing(loader.texts, stylesheet):
+        problems.add(path, line, glyphs.describe(char, families))
     problems.raise_if_any()
     return book
 
@@ -32,6 +35,7 @@ class _Loader:
     def __init__(self, root: Path, manifest: Path, problems: Problems):
         self.root, self.manifest, self.problems = root, manifest, problems
         self.piece_ids: dict[Path, str] = {}
+        self.texts: dict[Path, str] = {}  # every source text read, for the glyph check
 
     def report(self, path: Path, line: int | None, message: str) -> None:
         self.problems.add(path, line, message)
@@ -69,7 +73,8 @@ class _Loader:
 
     def read(self, path: Path) -> str | None:
         try:
-            return read_text(path)
+            self.texts[path] = read_text(path)
+            return self.texts[path]
         except SourceError as exc:
             self.report(path, exc.line, exc.message)
             return None

@@ -1,0 +1,309 @@
+"""Helpers for the end-to-end tests: read built EPUBs and PDFs, compare their text with the sources.
+
+Written against the contract (issue 2), not against the package's internals: the only package
+calls are the CLI entry point, load_book() for errors, and validate.epubcheck().
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import textwrap
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+from lxml import etree
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+    "container": "urn:oasis:names:tc:opendocument:xmlns:container",
+}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+# ------------------------------------------------------------------------------ running the CLI
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*argv: str | Path) -> Run:
+    """Call anthology.cli.main in-process and capture what it prints."""
+    from anthology.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main([str(a) for a in argv], stdout=out, stderr=err)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def copy_fixture(name: str, target: Path) -> Path:
+    """Copy tests/fixtures/<name> to target; return the copied manifest."""
+    shutil.copytree(FIXTURES / name, target)
+    return target / "book.yaml"
+
+
+def write_book(folder: Path, manifest: str, files: dict[str, str | bytes]) -> Path:
+    """Write book.yaml and the given files (text is dedented); return the manifest path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "book.yaml").write_text(textwrap.dedent(manifest), encoding="utf-8")
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return folder / "book.yaml"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder (hidden ones too) with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ------------------------------------------------------------------------------ reading sources
+
+
+@dataclass
+class SourcePiece:
+    path: Path
+    front: dict
+    overrides: dict
+    body: str
+    chapter: str
+
+    @property
+    def title(self) -> str:
+        return self.overrides.get("title", self.front.get("title"))
+
+    @property
+    def kind(self) -> str:
+        return self.overrides.get("kind", self.front.get("kind", "article"))
+
+    @property
+    def authors(self) -> list[str]:
+        return list(self.overrides.get("authors", self.front.get("authors", [])))
+
+    @property
+    def translators(self) -> list[str]:
+        return list(self.overrides.get("translators", self.front.get("translators", [])))
+
+
+def read_source(path: Path) -> str:
+    return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+
+
+def split_front(text: str) -> tuple[dict, str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.index("\n---\n", 3)
+    return yaml.safe_load(text[4:end]) or {}, text[end + 5:]
+
+
+def source_pieces(manifest: Path) -> list[SourcePiece]:
+    """The pieces of a book in manifest order, read independently of the package."""
+    data = yaml.safe_load(read_source(manifest))
+    pieces = []
+    for chapter in data["chapters"]:
+        for entry in chapter["pieces"]:
+            overrides = {}
+            if isinstance(entry, dict):
+                overrides = {k: v for k, v in entry.items() if k != "file"}
+                entry = entry["file"]
+            path = manifest.parent / entry
+            front, body = split_front(read_source(path))
+            pieces.append(SourcePiece(path, front, overrides, body, chapter["title"]))
+    return pieces
+
+
+def piece_file(piece: SourcePiece) -> str:
+    """The contract names no EPUB file names; the package names them after the file (or id:)."""
+    return f"{piece.overrides.get('id', piece.front.get('id', piece.path.stem))}.xhtml"
+
+
+_NOTE_DEF = re.compile(r"^\[\^[^\]]+\]:\s*", re.M)
+
+
+def source_paragraphs(body: str, notes: bool = True) -> list[str]:
+    """Plain text of each paragraph (and footnote, unless notes=False) of a Markdown body."""
+    text = re.sub(r"<script\b.*?</script>", " ", body, flags=re.S | re.I)
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text):
+        if re.match(r"\s*!\[", block):  # a figure: its alt is not text, its caption is checked apart
+            continue
+        if not notes and _NOTE_DEF.match(block.strip()):
+            continue
+        block = _NOTE_DEF.sub("", block)
+        block = re.sub(r"\[\^[^\]]+\]", " ", block)                 # note calls
+        block = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", block)          # inline images
+        block = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)      # links: their text
+        block = re.sub(r"\{:[^}]*\}", " ", block)                   # attribute lists
+        block = re.sub(r"<[^>]+>", " ", block)                      # raw HTML tags
+        block = re.sub(r"^\s*(#+|>|\|?\s*-{3,}.*)", " ", block, flags=re.M)
+        if words(block):
+            paragraphs.append(block)
+    return paragraphs
+
+
+def words(text: str) -> list[str]:
+    """Comparable words: lower case, hyphens (and soft hyphens) ignored, digits apart from letters."""
+    text = re.sub(r"(\w)[-\u2010\u00ad]\s*\n\s*(\w)", r"\1\2", text)  # a word hyphenated at line end
+    text = re.sub(r"[-\u2010\u2011\u00ad]", "", text)
+    return re.findall(r"[^\W\d_]+|\d+", text.lower())
+
+
+def contains_in_order(haystack: list[str], needle: list[str], max_gap: int = 0) -> bool:
+    """needle occurs in haystack in order, with at most max_gap foreign words between two of its
+    words (running heads, folios, note calls and printed link addresses interrupt the PDF text)."""
+    if not needle:
+        return True
+    for start, word in enumerate(haystack):
+        if word != needle[0]:
+            continue
+        pos, ok = start, True
+        for want in needle[1:]:
+            window = haystack[pos + 1: pos + 2 + max_gap]
+            try:
+                pos = pos + 1 + window.index(want)
+            except ValueError:
+                ok = False
+                break
+        if ok:
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------------ reading an EPUB
+
+
+class Epub:
+    def __init__(self, path: Path):
+        self.path = path
+        self.zip = zipfile.ZipFile(path)
+        container = etree.fromstring(self.zip.read("META-INF/container.xml"))
+        self.opf_path = container.find(".//container:rootfile", NS).get("full-path")
+        self.base = PurePosixPath(self.opf_path).parent
+        self.opf = etree.fromstring(self.zip.read(self.opf_path))
+
+    def name(self, href: str) -> str:
+        return str(self.base / href) if str(self.base) != "." else href
+
+    def read(self, href: str) -> bytes:
+        return self.zip.read(self.name(href))
+
+    def xml(self, href: str):
+        return etree.fromstring(self.read(href))
+
+    @property
+    def manifest(self) -> dict[str, dict]:
+        return {item.get("id"): dict(item.attrib) for item in self.opf.findall(".//opf:manifest/opf:item", NS)}
+
+    def by_href(self, href: str) -> dict | None:
+        return next((i for i in self.manifest.values() if i["href"] == href), None)
+
+    @property
+    def spine(self) -> list[str]:
+        manifest = self.manifest
+        return [manifest[ref.get("idref")]["href"] for ref in self.opf.findall(".//opf:spine/opf:itemref", NS)]
+
+    def metadata(self, tag: str) -> list:
+        return self.opf.findall(f".//opf:metadata/{tag}", NS)
+
+    def refines(self, element_id: str, prop: str) -> list:
+        return [m for m in self.metadata("opf:meta")
+                if m.get("refines") == f"#{element_id}" and m.get("property") == prop]
+
+    @property
+    def nav_href(self) -> str:
+        return next(i["href"] for i in self.manifest.values() if "nav" in i.get("properties", "").split())
+
+    def documents(self) -> dict[str, bytes]:
+        return {i["href"]: self.read(i["href"]) for i in self.manifest.values()
+                if i["media-type"] == "application/xhtml+xml"}
+
+    def text(self, href: str) -> str:
+        root = self.xml(href)
+        body = root.find("x:body", NS)
+        return " ".join(body.itertext())
+
+
+def xhtml_ids(root) -> set[str]:
+    return {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+
+
+# ------------------------------------------------------------------------------ reading a PDF
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def outline_titles(outline) -> list:
+    """pypdf's outline as nested lists of titles: [title, [children...]], ..."""
+    out = []
+    for item in outline:
+        if isinstance(item, list):
+            out.append(outline_titles(item))
+        else:
+            out.append(item.title)
+    return out
+
+
+def fonts_of(reader) -> dict[str, object]:
+    """Every font dictionary reachable from the pages (form XObjects included), by base font name."""
+    fonts: dict[str, object] = {}
+
+    def walk(resources, seen):
+        if resources is None:
+            return
+        resources = resources.get_object()
+        font_dict = resources.get("/Font")
+        if font_dict is not None:
+            for ref in font_dict.get_object().values():
+                font = ref.get_object()
+                fonts[f"{font.get('/BaseFont')}#{id(font)}"] = font
+        xobjects = resources.get("/XObject")
+        if xobjects is not None:
+            for ref in xobjects.get_object().values():
+                xobj = ref.get_object()
+                key = getattr(ref, "idnum", id(xobj))
+                if key in seen:
+                    continue
+                seen.add(key)
+                walk(xobj.get("/Resources"), seen)
+
+    for page in reader.pages:
+        walk(page.get("/Resources"), set())
+    return fonts
+
+
+def font_file(font) -> object | None:
+    """The embedded font program of a font dictionary, or None."""
+    if font.get("/Subtype") == "/Type3":
+        return font.get("/CharProcs")  # glyphs drawn in the PDF itself
+    descriptor = font.get("/FontDescriptor")
+    if font.get("/Subtype") == "/Type0":
+        descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+    if descriptor is None:
+        return None
+    descriptor = descriptor.get_object()
+    for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+        if key in descriptor:
+            return descriptor[key].get_object()
+    return None
