@@ -12,7 +12,7 @@ import markdown
 from lxml import etree, html as lxml_html
 
 from .model import Fragment
-from .sanitize import sanitize
+from .sanitize import remove_element, sanitize
 
 MARKERS = "□■►▪•◆◇▸"
 _MARKER_LINE = re.compile(rf"^([{MARKERS}])[ \u00a0\t]*(\S.*)$")
@@ -74,9 +74,30 @@ def render(text: str, ctx: Context) -> Fragment:
         _verse(root)
     _heading_ids(root, ctx.id_prefix)
     links = _rewrite_links(root, ctx)
-    for img in root.iter("img"):
-        img.set("src", _root_relative(ctx, img.get("src", "")))
+    _check_raw_images(root, text, ctx, images)
     return Fragment(html=_serialize(root), notes=notes, images=images, links=links)
+
+
+def _check_raw_images(root, text: str, ctx: Context, images: list[Path]) -> None:
+    """Every <img> (Markdown or raw HTML) must be a file inside the book; others are dropped."""
+    for img in list(root.iter("img")):
+        src = img.get("src", "")
+        path = _inside(ctx, src) if src and not _EXTERNAL.match(src) and not src.startswith("/") else None
+        if path is None or not path.is_file() or path.suffix.lower() not in IMAGE_TYPES:
+            if src and path not in images:
+                index = text.find(src)
+                line = _line(text, index, ctx) if index >= 0 else None
+                ctx.report(line, f"the image '{src}' is not an image file inside the book's folder: "
+                                 "put the image in the book and use a relative path")
+            parent = img.getparent()
+            if parent.tag == "figure":
+                parent.getparent().remove(parent)
+            else:
+                remove_element(img)
+            continue
+        if path not in images:
+            images.append(path)
+        img.set("src", _root_relative(ctx, src))
 
 
 def _serialize(root) -> str:
@@ -259,15 +280,9 @@ def _take_notes(root, prefix: str) -> list[tuple[str, str]]:
 
 
 def _drop(element) -> None:
+    """Remove a back link and the no-break space Python-Markdown put before it."""
     parent = element.getparent()
-    tail = element.tail or ""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
-    # tidy a trailing no-break space left before the removed back link
+    remove_element(element)
     last = parent[-1] if len(parent) else None
     if last is not None and last.tail:
         last.tail = last.tail.rstrip("\u00a0 ")

@@ -88,7 +88,7 @@ def print_label(book: Book) -> str:
     return f"{book.print.trim_name}, {width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
 
 
-def book_html(book: Book, env, index_entries: list, build_date) -> str:
+def book_html(book: Book, env, index_entries: list, build_date, page_rules: str) -> str:
     stylesheet = templates.resource(book.root, "styles/book.css")
 
     def render_piece(piece):
@@ -103,18 +103,18 @@ def book_html(book: Book, env, index_entries: list, build_date) -> str:
         book=book, stylesheet=stylesheet.as_uri(), pdf_meta=meta, index=index_entries,
         render_piece=render_piece, body_of=fragments.print_body, notes_of=lambda f: "",
         link=lambda target: f"#{target}", build_date=build_date, print_label=print_label(book),
+        page_css=page_rules,
     )
 
 
 def render(book: Book, env, *, index_entries: list, build_date, press: bool = False) -> PrintResult:
     """Lay out the book; the result can be inspected (anchor pages) before it is written."""
-    html = book_html(book, env, index_entries, build_date)
+    html = book_html(book, env, index_entries, build_date, page_css(book, press))
     fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"])
     fonts = FontConfiguration()
-    extra = weasyprint.CSS(string=page_css(book, press), font_config=fonts, url_fetcher=fetcher)
     with captured_warnings() as warnings:
         document = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher).render(
-            font_config=fonts, stylesheets=[extra], pdf_tags=book.print.tagged,
+            font_config=fonts, pdf_tags=book.print.tagged,
             pdf_variant="pdf/ua-1" if book.print.tagged else None,
         )
     return PrintResult(document, list(warnings), list(fetcher.refused))

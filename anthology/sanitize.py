@@ -27,7 +27,7 @@ def sanitize(root) -> None:
             continue
         tag = element.tag if isinstance(element.tag, str) else None
         if tag is None or tag.lower() in DROPPED:  # comments, processing instructions, scripts
-            _remove(element)
+            remove_element(element)
         elif tag.lower() not in ALLOWED:
             element.drop_tag()
     for element in root.iter():
@@ -43,7 +43,8 @@ def sanitize(root) -> None:
                 del element.attrib[name]  # no remote resources in either output
 
 
-def _remove(element) -> None:
+def remove_element(element) -> None:
+    """Remove an element but keep its tail text in place."""
     parent = element.getparent()
     if parent is None:
         return

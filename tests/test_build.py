@@ -26,16 +26,6 @@ from book_helpers import (
 )
 
 FIXTURE_BOOKS = ["minimal", "full"]
-BUG_ORPHAN_IMG = ("BUG: a raw <img> whose remote src is removed by the sanitizer gets src='<the piece's "
-                  "folder>' (markup._root_relative('') resolves to the folder): EPUBCheck RSC-007 "
-                  "'Referenced resource EPUB/one could not be found', and WeasyPrint tries to load the folder")
-
-
-def xfail_full_orphan_img(name: str):
-    marks = [pytest.mark.xfail(reason=BUG_ORPHAN_IMG, strict=True)] if name == "full" else []
-    return pytest.param(name, marks=marks)
-
-
 def _pages(built):
     """PDF text per page, cached on the Built object."""
     if not hasattr(built, "_pages"):
@@ -52,7 +42,7 @@ def _page_of(pages: list[str], phrase: str) -> list[int]:
 # ================================================================= EPUBCheck
 
 
-@pytest.mark.parametrize("name", [xfail_full_orphan_img("full"), "minimal", "sample"])
+@pytest.mark.parametrize("name", ["full", "minimal", "sample"])
 def test_epubcheck_finds_no_errors(epubchecked, name):
     errors = [str(p) for p in epubchecked(name) if p.level in ("error", "fatal")]
     assert errors == []
@@ -62,13 +52,6 @@ def test_epubcheck_finds_no_errors(epubchecked, name):
 def test_epubcheck_finds_no_warnings(epubchecked, name):
     warnings = [str(p) for p in epubchecked(name) if p.level == "warning"]
     assert warnings == []
-
-
-def test_epubcheck_full_book_clean_apart_from_the_orphan_image(epubchecked):
-    """Keeps EPUBCheck coverage of the full fixture while the orphan-<img> bug is open."""
-    other = [str(p) for p in epubchecked("full")
-             if p.level in ("error", "fatal", "warning") and not (p.code == "RSC-007" and "EPUB/one" in p.message)]
-    assert other == []
 
 
 # ================================================================= text of every piece
@@ -425,7 +408,6 @@ def test_raw_html_cannot_inject_scripts_handlers_or_remote_images_in_the_epub(bu
     assert "The boxed raw paragraph about Quillonport survives sanitising." in epub.text("report.xhtml")
 
 
-@pytest.mark.xfail(reason=BUG_ORPHAN_IMG, strict=True)
 def test_neutralised_raw_image_leaves_no_dangling_reference(builds):
     epub = builds("full").open_epub()
     names = set(epub.zip.namelist())
@@ -466,9 +448,6 @@ def test_pdf_is_a5_by_default(builds):
     assert float(box.width) == pytest.approx(148 / 25.4 * 72, abs=1)
 
 
-@pytest.mark.xfail(reason="BUG: print: trim: is ignored; pdf.page_css() passes '@page { size }' as a WeasyPrint "
-                          "user stylesheet, which loses to book.css's author rule 'size: A5' (the PDF stays A5 "
-                          "while the EPUB's dc:source says 6in x 9in)", strict=True)
 def test_pdf_trim_size_from_the_manifest(builds):
     reader = PdfReader(builds("full").pdf)
     assert _page_size(reader) == (pytest.approx(432, abs=1), pytest.approx(648, abs=1))  # 6in x 9in

@@ -208,11 +208,6 @@ def test_console_script_bad_usage_exits_2_without_traceback(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-BUG_DATE_CLI = ("BUG: an impossible date (date: 2024-02-30) escapes as an uncaught ValueError from PyYAML: "
-                "the CLI prints a Traceback instead of 'book.yaml:LINE: …' and exit 1")
-
-
-@pytest.mark.xfail(reason=BUG_DATE_CLI, strict=True)
 def test_console_script_impossible_date_is_a_book_problem(minimal):
     minimal.write_text(minimal.read_text(encoding="utf-8").replace("language: en\n", "language: en\ndate: 2024-02-30\n"),
                        encoding="utf-8")

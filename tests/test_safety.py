@@ -125,12 +125,6 @@ def test_outputs_of_a_hostile_book_carry_nothing_from_outside(hostile, tmp_path)
     assert "Velmira" in text and "must not load its background" in text
 
 
-BUG_DANGLING = ("BUG: a raw <img src='../../secret.png'> (a path outside the book) is kept as is in the EPUB "
-                "XHTML: the EPUB references a file outside the package (and a neutralised src becomes the "
-                "piece's folder): neither an error naming the file/line nor dropped")
-
-
-@pytest.mark.xfail(reason=BUG_DANGLING, strict=True)
 def test_epub_of_a_hostile_book_references_nothing_outside_the_package(hostile, tmp_path):
     manifest, secret = hostile
     out = tmp_path / "out"
