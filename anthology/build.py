@@ -31,24 +31,38 @@ def build_epoch() -> int:
 
 
 class AtomicOutputs:
-    """Collects outputs in temporary files; only commit() renames them into place."""
+    """Collects outputs in temporary files; only commit() renames them into place.
+
+    Scratch files (intermediate PDFs) live beside them and are always removed.
+    """
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         self.pending: list[tuple[Path, Path]] = []
+        self.scratches: list[Path] = []
         out_dir.mkdir(parents=True, exist_ok=True)
 
-    def temp_for(self, name: str) -> Path:
+    def _temp(self, name: str) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
         os.close(fd)
-        path = Path(tmp)
+        return Path(tmp)
+
+    def temp_for(self, name: str) -> Path:
+        """A temporary file that commit() renames to `name` in the output folder."""
+        path = self._temp(name)
         self.pending.append((path, self.out_dir / name))
         return path
 
+    def scratch(self, name: str) -> Path:
+        """A temporary file that is never renamed into place."""
+        path = self._temp(name)
+        self.scratches.append(path)
+        return path
+
     def commit(self) -> list[Path]:
-        done = []
         umask = os.umask(0)
         os.umask(umask)
+        done = []
         for tmp, final in self.pending:
             os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, final)
@@ -57,9 +71,9 @@ class AtomicOutputs:
         return done
 
     def discard(self) -> None:
-        for tmp, _ in self.pending:
+        for tmp in [tmp for tmp, _ in self.pending] + self.scratches:
             tmp.unlink(missing_ok=True)
-        self.pending = []
+        self.pending, self.scratches = [], []
 
 
 def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | None = None,
@@ -71,60 +85,59 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
     build_date = modified.date()
     env = templates.environment(book.root)
-    press = book.print.marks or bool(book.print.bleed) if press is None else press
+    press = (book.print.marks or bool(book.print.bleed)) if press is None else press
     outputs = AtomicOutputs(out_dir)
     try:
         entries = index.mark(book)
-        needs_print = any(f in formats for f in ("pdf", "epub", "zine"))
-        result = None
-        if needs_print:
-            result = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date, press=False)
-            if entries:
-                index.resolve(entries, result.anchor_pages())
-                result = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date, press=False)
-            report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning") for w in result.warnings]
-            report.warnings += [Problem("PDF", None, f"resource refused: {u}", "FETCH", "warning") for u in result.refused]
+        layout = None
+        if any(f in formats for f in ("pdf", "epub", "zine")):
+            layout = _print_layout(book, env, entries, build_date, report)
+        reading_pdf = None
         if "pdf" in formats:
-            target = outputs.temp_for(f"{book.output}.pdf")
-            pdf.write(result, target, book)
+            reading_pdf = outputs.temp_for(f"{book.output}.pdf")
+            pdf.write(layout, reading_pdf, book)
             if press:
-                press_result = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date, press=True)
-                pdf.write(press_result, outputs.temp_for(f"{book.output}-press.pdf"), book)
+                press_layout = pdf.render(book, env, index_entries=index.for_print(entries),
+                                          build_date=build_date, press=True)
+                pdf.write(press_layout, outputs.temp_for(f"{book.output}-press.pdf"), book)
         if "zine" in formats:
             from . import zine
 
-            reading = outputs.temp_for(f".{book.output}-zine-source.pdf")
-            outputs.pending.pop()  # a scratch file, never renamed into place
-            try:
-                pdf.write(result, reading, book)
-                zine.impose_booklet(reading, outputs.temp_for(f"{book.output}-zine.pdf"),
-                                    sheet=book.print.sheet, signature=book.print.signature,
-                                    creep=book.print.creep, marks=book.print.marks)
-            finally:
-                reading.unlink(missing_ok=True)
+            if reading_pdf is None:
+                reading_pdf = outputs.scratch(f"{book.output}.pdf")
+                pdf.write(layout, reading_pdf, book)
+            zine.impose_booklet(reading_pdf, outputs.temp_for(f"{book.output}-zine.pdf"),
+                                sheet=book.print.sheet, signature=book.print.signature,
+                                creep=book.print.creep, marks=book.print.marks)
         if "minizine" in formats:
             from . import minizine
 
-            minizine.build(book, env, piece, outputs, build_date)
+            minizine.build(book, env, piece, outputs)
         if "epub" in formats:
             extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({pdf.print_label(book)}), "
                                                   f"{book.output}.pdf")
-            if result is not None:
-                extras.page_breaks, extras.page_labels = pagelist.from_layout(book, result.document)
+            extras.page_breaks, extras.page_labels = pagelist.from_layout(book, layout.document)
             if not book.cover:
                 extras.cover_png = cover.render_png(book, env)
-            raw = outputs.temp_for(f".{book.output}.epub.raw")
-            outputs.pending.pop()
-            try:
-                epub.build(book, env, raw, index_entries=index.for_epub(entries), build_date=build_date,
-                           modified=modified, print_label=pdf.print_label(book), extras=extras)
-                epubzip.normalize(raw, outputs.temp_for(f"{book.output}.epub"), epoch)
-            finally:
-                raw.unlink(missing_ok=True)
+            raw = outputs.scratch(f"{book.output}.epub")
+            epub.build(book, env, raw, index_entries=index.for_epub(entries), build_date=build_date,
+                       modified=modified, print_label=pdf.print_label(book), extras=extras)
+            epubzip.normalize(raw, outputs.temp_for(f"{book.output}.epub"), epoch)
         report.outputs = outputs.commit()
     finally:
         outputs.discard()
     return report
+
+
+def _print_layout(book: Book, env, entries, build_date, report: BuildReport):
+    """Lay out the print edition; with an index, twice: the second time with its page numbers."""
+    layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date)
+    if entries:
+        index.resolve(entries, layout.anchor_pages())
+        layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date)
+    report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning") for w in layout.warnings]
+    report.warnings += [Problem("PDF", None, f"resource refused: {u}", "FETCH", "warning") for u in layout.refused]
+    return layout
 
 
 def check(manifest: Path) -> Book:

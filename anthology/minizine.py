@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import weasyprint
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
@@ -31,7 +29,8 @@ def find_piece(book: Book, wanted: str):
     raise BookError([Problem(book.manifest.name, None, f"no piece '{wanted}' in the book (pieces: {known})")])
 
 
-def build(book: Book, env, wanted: str, outputs, build_date) -> None:
+def build(book: Book, env, wanted: str, outputs) -> None:
+    """Render the piece at the mini-zine's page size and impose it on one sheet."""
     piece = find_piece(book, wanted)
     width, height = cell_size(book)
     piece_html = env.get_template(f"pieces/{piece.kind}.html").render(
@@ -49,11 +48,7 @@ def build(book: Book, env, wanted: str, outputs, build_date) -> None:
         raise BookError([Problem(str(piece.path.relative_to(book.root)), None,
                                  f"the piece '{piece.id}' needs {pages} pages at this size; a mini-zine holds 8 "
                                  "(cover and back included): choose a shorter piece")])
-    source = outputs.temp_for(f".{book.output}-{piece.id}-minizine-source.pdf")
-    outputs.pending.pop()
-    try:
-        document.write_pdf(source)
-        zine.impose_minizine(source, outputs.temp_for(f"{book.output}-{piece.id}-minizine.pdf"),
-                             marks=book.print.marks)
-    finally:
-        Path(source).unlink(missing_ok=True)
+    source = outputs.scratch(f"{book.output}-{piece.id}-minizine-source.pdf")
+    document.write_pdf(source)
+    zine.impose_minizine(source, outputs.temp_for(f"{book.output}-{piece.id}-minizine.pdf"),
+                         marks=book.print.marks)
