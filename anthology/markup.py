@@ -327,8 +327,8 @@ def _marked_lists(root) -> None:
                 span = etree.Element("span")
                 span.set("class", "marker")
                 span.set("aria-hidden", "true")
-                span.text = text[0]
-                span.tail = "\u00a0" + holder.text
+                span.text = text[0] + "\u00a0"  # inside the span: justification cannot stretch it
+                span.tail = holder.text
                 holder.text = None
                 holder.insert(0, span)
         if markers:
