@@ -307,3 +307,93 @@ def font_file(font) -> object | None:
         if key in descriptor:
             return descriptor[key].get_object()
     return None
+
+
+# ------------------------------------------------------------------------------ print layout (issues 4, 5)
+
+MM = 72 / 25.4
+XHTML_NS = "{http://www.w3.org/1999/xhtml}"
+
+
+@dataclass(frozen=True)
+class PdfRun:
+    """A run of text on a PDF page and where it starts (points, origin bottom left)."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+
+
+def pdf_runs(page) -> list[PdfRun]:
+    """The text runs of a page with their start position, from pypdf's extraction visitor."""
+    found: list[PdfRun] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = (tm[3] * cm[3]) or 1
+        found.append(PdfRun(text, x, y, abs(font_size * scale)))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def page_height(page) -> float:
+    return float(page.trimbox.height)
+
+
+def pdf_main_text(page, top: float = 18 * MM, bottom: float = 20 * MM) -> str:
+    """The text of the page area (main flow and footnotes): runs in the top margin (running head)
+    and bottom margin (folio) are left out. Margins are those of styles/book.css (18 mm, 20 mm)."""
+    box = page.trimbox
+    low, high = float(box.bottom) + bottom - 3, float(box.top) - top + 3
+    return "".join(run.text for run in pdf_runs(page) if low < run.y < high)
+
+
+def pdf_margin_runs(page, top: float = 18 * MM, bottom: float = 20 * MM) -> tuple[list[PdfRun], list[PdfRun]]:
+    """(runs in the top margin, runs in the bottom margin) of a page."""
+    box = page.trimbox
+    low, high = float(box.bottom) + bottom - 3, float(box.top) - top + 3
+    runs = pdf_runs(page)
+    return [r for r in runs if r.y >= high], [r for r in runs if r.y <= low]
+
+
+def _skipped_in_reading(element) -> bool:
+    """Footnote asides, note lists and note calls are not part of the running text."""
+    classes = (element.get("class") or "").split()
+    return (element.tag == f"{XHTML_NS}aside" or element.get(EPUB_TYPE) in ("noteref", "footnote")
+            or "notes" in classes or "noteref" in classes)
+
+
+def words_after_page_breaks(root, count: int = 8) -> list[tuple[str, list[str]]]:
+    """(label, the first `count` words after the marker) for every epub:type="pagebreak" marker of
+    an XHTML document, in document order; notes and note calls are skipped."""
+    found: list[tuple[str, list[str]]] = []
+
+    def feed(text):
+        if text:
+            new = words(text)
+            for _label, collected in found:
+                if len(collected) < count:
+                    collected.extend(new)
+
+    def walk(element):
+        if element.get(EPUB_TYPE) == "pagebreak":
+            found.append((element.get("aria-label") or element.get("title") or "", []))
+            return
+        feed(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and not _skipped_in_reading(child):
+                walk(child)
+            feed(child.tail)
+
+    walk(root.find("x:body", NS))
+    return [(label, collected[:count]) for label, collected in found]
+
+
+def nav_list(nav_root, kind: str):
+    """The <nav epub:type=kind> of a nav document, or None."""
+    return next((n for n in nav_root.iter(f"{XHTML_NS}nav") if n.get(EPUB_TYPE) == kind), None)
