@@ -96,7 +96,7 @@ def insert_page_breaks(root, breaks: list[tuple[str, int, str]]) -> None:
     """Put <span epub:type="pagebreak"> before the character `chars` (non-space characters
     counted from the start, notes and note calls skipped) of the section with id `element`."""
     by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
-    for element_id, chars, label in reversed(breaks):
+    for element_id, chars, label in breaks:  # in page order: a later marker lands after an earlier one
         target = by_id.get(element_id)
         if target is None:
             continue

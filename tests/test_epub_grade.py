@@ -1,0 +1,578 @@
+"""Issue 4: the EPUB at publishing grade — page list of the print edition, accessibility metadata,
+landmarks, cover, semantics of parts, notes and verse, the index, links, and EPUBCheck's messages."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pytest
+import yaml
+from lxml import etree
+from pypdf import PdfReader
+
+from book_helpers import (
+    EPUB_TYPE,
+    NS,
+    XHTML_NS,
+    Epub,
+    contains_in_order,
+    copy_fixture,
+    nav_list,
+    pdf_main_text,
+    run_cli,
+    words,
+    words_after_page_breaks,
+    xhtml_ids,
+)
+from conftest import EPOCH
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+PAGED_BOOKS = ["sample", "full"]
+
+
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _pdf(built) -> PdfReader:
+    if not hasattr(built, "_reader"):
+        built._reader = PdfReader(built.pdf)
+    return built._reader
+
+
+def _main_words(built) -> list[list[str]]:
+    """Words of the main text (running head and folio removed) of every PDF page, cached."""
+    if not hasattr(built, "_main_words"):
+        built._main_words = [words(pdf_main_text(page)) for page in _pdf(built).pages]
+    return built._main_words
+
+
+def _resolve(epub: Epub, base: str, href: str) -> tuple[str, str]:
+    """(file inside the package, fragment) of a relative href found in document `base`."""
+    path, _, fragment = href.partition("#")
+    target = str(PurePosixPath(base).parent / path) if path else base
+    target = re.sub(r"^\./", "", target)
+    parts: list[str] = []
+    for part in target.split("/"):
+        if part == "..":
+            parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    return "/".join(parts), fragment
+
+
+def _page_list(epub: Epub) -> list[tuple[str, str]]:
+    nav = nav_list(epub.xml(epub.nav_href), "page-list")
+    assert nav is not None, "no page-list nav"
+    return [(_text(a), a.get("href")) for a in nav.iter(f"{XHTML_NS}a")]
+
+
+def _markers_in_spine_order(epub: Epub) -> list[tuple[str, str, list[str]]]:
+    """(file, label, words after) for every pagebreak marker, in reading order."""
+    found = []
+    for href in epub.spine:
+        for label, after in words_after_page_breaks(epub.xml(href), count=8):
+            found.append((href, label, after))
+    return found
+
+
+def _is_printed_contents(page_words: list[str]) -> bool:
+    return bool(page_words) and page_words[0] == "contents"
+
+
+# ================================================================= page list of the print edition
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_page_list_labels_are_every_print_page_in_order_and_resolve_to_pagebreak_markers(builds, name):
+    built = builds(name)
+    epub = built.open_epub()
+    entries = _page_list(epub)
+    pages = len(_pdf(built).pages)
+    assert [label for label, _ in entries] == [str(n) for n in range(1, pages + 1)]
+    documents = {}
+    for label, href in entries:
+        target, fragment = _resolve(epub, epub.nav_href, href)
+        assert fragment, href
+        if target not in documents:
+            documents[target] = {el.get("id"): el for el in epub.xml(target).iter()
+                                 if isinstance(el.tag, str) and el.get("id")}
+        marker = documents[target].get(fragment)
+        assert marker is not None, f"page {label}: {href} does not resolve"
+        assert marker.get(EPUB_TYPE) == "pagebreak", href
+        assert marker.get("aria-label", marker.get("title")) == label, href
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_words_after_each_page_break_marker_open_that_page_of_the_pdf(builds, name):
+    """The contract of the page list: the words after marker N are at the top of PDF page N."""
+    built = builds(name)
+    markers = _markers_in_spine_order(built.open_epub())
+    pages = _main_words(built)
+    assert sorted(int(label) for _, label, _ in markers) == list(range(1, len(pages) + 1))
+    checked, wrong = 0, []
+    for href, label, after in markers:
+        page = pages[int(label) - 1]
+        if not page:
+            continue  # a blank page: marked where the next page begins
+        if _is_printed_contents(page):
+            continue  # the printed contents has no counterpart in the EPUB's documents
+        want = after[: min(4, len(page))]
+        assert want, f"page {label}: marker in {href} has no text after it"
+        if not contains_in_order(page[: len(want) + 8], want, max_gap=2):
+            wrong.append((label, href, want, page[:12]))
+        checked += 1
+    assert wrong == []
+    assert checked >= len(pages) * 0.6  # most pages were really compared
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_pages_without_epub_text_are_marked_where_the_next_page_begins(builds, name):
+    """Blank pages and the printed contents get a marker with the same words after it as the
+    marker of the next page that has text."""
+    built = builds(name)
+    markers = _markers_in_spine_order(built.open_epub())
+    pages = _main_words(built)
+    by_label = {int(label): after for _, label, after in markers}
+    placeholders = [n for n in range(1, len(pages) + 1)
+                    if not pages[n - 1] or _is_printed_contents(pages[n - 1])]
+    assert placeholders, "the book has no blank page: the check proves nothing"
+    for n in placeholders:
+        following = next((m for m in range(n + 1, len(pages) + 1) if m not in placeholders), None)
+        if following is None:
+            continue  # trailing blank pages: at the very end of the last part
+        assert by_label[n] == by_label[following], (n, following)
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_page_break_markers_appear_in_ascending_order_through_the_spine(builds, name):
+    labels = [int(label) for _, label, _ in _markers_in_spine_order(builds(name).open_epub())]
+    assert labels == sorted(labels)
+
+
+def test_minimal_book_page_list_matches_its_pdf(builds):
+    built = builds("minimal")
+    entries = _page_list(built.open_epub())
+    assert [label for label, _ in entries] == [str(n) for n in range(1, len(_pdf(built).pages) + 1)]
+
+
+# ================================================================= package metadata
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_dc_source_names_the_print_edition(builds, name):
+    built = builds(name)
+    epub = built.open_epub()
+    sources = [s.text for s in epub.metadata("dc:source")]
+    assert len(sources) == 1
+    title = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))["title"]
+    assert title in sources[0]
+    assert "print" in sources[0].lower()
+    assert built.pdf.name in sources[0]
+
+
+def _meta_values(epub: Epub, prop: str) -> list[str]:
+    return [m.text for m in epub.metadata("opf:meta") if m.get("property") == prop]
+
+
+@pytest.mark.parametrize("name, has_images", [("sample", True), ("full", True), ("minimal", False)])
+def test_accessibility_metadata(builds, name, has_images):
+    epub = builds(name).open_epub()
+    modes = _meta_values(epub, "schema:accessMode")
+    assert "textual" in modes
+    assert ("visual" in modes) == has_images
+    assert "textual" in _meta_values(epub, "schema:accessModeSufficient")
+    features = set(_meta_values(epub, "schema:accessibilityFeature"))
+    assert {"tableOfContents", "readingOrder", "structuralNavigation",
+            "printPageNumbers", "pageBreakMarkers"} <= features
+    assert ("alternativeText" in features) == has_images
+    assert _meta_values(epub, "schema:accessibilityHazard")
+    assert set(_meta_values(epub, "schema:accessibilityHazard")) <= {
+        "none", "noFlashingHazard", "noMotionSimulationHazard", "noSoundHazard"}
+    summary = _meta_values(epub, "schema:accessibilitySummary")
+    assert len(summary) == 1 and len(summary[0]) > 40
+    assert _meta_values(epub, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+    assert "a11y:" in (epub.opf.get("prefix") or "")  # a11y:certifiedBy needs its prefix declared
+
+
+def test_images_all_have_alt_text_when_alternative_text_is_claimed(builds):
+    epub = builds("sample").open_epub()
+    images = [img for data in epub.documents().values()
+              for img in etree.fromstring(data).iter(f"{XHTML_NS}img")]
+    assert images
+    assert all(img.get("alt", "").strip() for img in images)
+
+
+# ================================================================= navigation: landmarks
+
+
+@pytest.mark.parametrize("name, has_index", [("sample", True), ("full", True), ("minimal", False)])
+def test_landmarks_name_the_parts_and_resolve(builds, name, has_index):
+    built = builds(name)
+    epub = built.open_epub()
+    nav = nav_list(epub.xml(epub.nav_href), "landmarks")
+    assert nav is not None
+    links = {a.get(EPUB_TYPE): a.get("href") for a in nav.iter(f"{XHTML_NS}a")}
+    expected = {"cover", "titlepage", "toc", "bodymatter", "appendix"} | ({"index"} if has_index else set())
+    assert set(links) == expected
+    files = {i["href"] for i in epub.manifest.values()}
+    for kind, href in links.items():
+        target, fragment = _resolve(epub, epub.nav_href, href)
+        assert target in files, (kind, href)
+        if fragment:
+            assert fragment in xhtml_ids(epub.xml(target)), (kind, href)
+    # the body starts with the first chapter, the credits are the appendix
+    assert _resolve(epub, epub.nav_href, links["bodymatter"])[0] == \
+        next(h for h in epub.spine if epub.xml(h).find("x:body", NS).get(EPUB_TYPE) == "bodymatter")
+    assert _resolve(epub, epub.nav_href, links["appendix"])[0] == "credits.xhtml"
+    assert _resolve(epub, epub.nav_href, links["toc"])[0] == epub.nav_href
+
+
+# ================================================================= cover
+
+
+def _cover_item(epub: Epub) -> dict:
+    items = [i for i in epub.manifest.values() if "cover-image" in i.get("properties", "").split()]
+    assert len(items) == 1
+    return items[0]
+
+
+def test_generated_cover_is_a_portrait_png_marked_as_the_cover(builds):
+    from PIL import Image
+
+    epub = builds("sample").open_epub()
+    item = _cover_item(epub)
+    assert item["media-type"] == "image/png"
+    image = Image.open(io.BytesIO(epub.read(item["href"])))
+    image.load()  # decodes
+    assert image.format == "PNG"
+    width, height = image.size
+    assert height > width * 1.2
+    covers = [m for m in epub.metadata("opf:meta") if m.get("name") == "cover"]
+    assert [m.get("content") for m in covers] == [item["id"]]
+    assert epub.spine[0] == "cover.xhtml"
+    cover_doc = epub.xml("cover.xhtml")
+    img = cover_doc.find(".//x:img", NS)
+    assert _resolve(epub, "cover.xhtml", img.get("src"))[0] == epub.name(item["href"]).removeprefix(
+        str(epub.base) + "/")
+    assert img.get("alt")
+
+
+def test_generated_cover_shows_light_type_on_the_dark_ground(builds):
+    """The rendered cover is not blank: it has the stylesheet's ground and some lettering."""
+    from PIL import Image
+
+    epub = builds("sample").open_epub()
+    image = Image.open(io.BytesIO(epub.read(_cover_item(epub)["href"]))).convert("L")
+    histogram = image.histogram()
+    dark, light = sum(histogram[:100]), sum(histogram[180:])
+    assert dark > sum(histogram) * 0.5
+    assert light > sum(histogram) * 0.005
+
+
+@pytest.fixture(scope="session")
+def given_cover_book(tmp_path_factory):
+    """The minimal fixture with `cover: art/front.png` (a 300 × 450 PNG), EPUB only."""
+    from PIL import Image
+
+    work = tmp_path_factory.mktemp("given-cover")
+    manifest = copy_fixture("minimal", work / "book")
+    (work / "book" / "art").mkdir()
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 450), (200, 30, 40)).save(buffer, format="PNG")
+    (work / "book" / "art" / "front.png").write_bytes(buffer.getvalue())
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "cover: art/front.png\n", encoding="utf-8")
+    out = work / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        run = run_cli("build", manifest, "--out", out, "--format", "epub")
+    assert run.code == 0, run.err
+    return buffer.getvalue(), Epub(next(out.glob("*.epub")))
+
+
+def test_cover_from_the_manifest_is_used_as_given(given_cover_book):
+    image_bytes, epub = given_cover_book
+    item = _cover_item(epub)
+    assert epub.read(item["href"]) == image_bytes
+    assert item["media-type"] == "image/png"
+    assert [m.get("content") for m in epub.metadata("opf:meta") if m.get("name") == "cover"] == [item["id"]]
+    assert epub.spine[0] == "cover.xhtml"
+    assert len([i for i in epub.manifest.values() if i["media-type"].startswith("image/")]) == 1
+
+
+# ================================================================= semantics of the parts
+
+
+def _sections(epub: Epub, href: str, kind: str):
+    return [el for el in epub.xml(href).iter() if isinstance(el.tag, str)
+            and kind in (el.get(EPUB_TYPE) or "").split()]
+
+
+def test_front_body_and_back_matter_carry_epub_types_and_roles(builds):
+    built = builds("full")
+    epub = built.open_epub()
+    body_types = {h: epub.xml(h).find("x:body", NS).get(EPUB_TYPE) for h in epub.spine if h != epub.nav_href}
+    for href in ("titlepage.xhtml", "rights.xhtml", "preface.xhtml"):
+        assert body_types[href] == "frontmatter", href
+    assert body_types["credits.xhtml"] == body_types["index.xhtml"] == "backmatter"
+    for href, kind in body_types.items():
+        if href.startswith("chapter-") or href in ("report.xhtml", "song.xhtml", "witness.xhtml"):
+            assert kind == "bodymatter", href
+
+    assert _sections(epub, "titlepage.xhtml", "titlepage")
+    assert _sections(epub, "rights.xhtml", "copyright-page")
+    [preface] = _sections(epub, "preface.xhtml", "preface")
+    assert preface.get("role") == "doc-preface"
+    [opener] = _sections(epub, "chapter-1.xhtml", "part")
+    assert opener.get("role") == "doc-part"
+    for href in ("report.xhtml", "override.xhtml", "song.xhtml", "witness.xhtml", "windows-notes.xhtml"):
+        [piece] = _sections(epub, href, "chapter")
+        assert piece.get("role") == "doc-chapter", href
+    [credits] = _sections(epub, "credits.xhtml", "appendix")
+    assert credits.get("role") == "doc-appendix"
+    [index] = _sections(epub, "index.xhtml", "index")
+    assert index.get("role") == "doc-index"
+    doc = epub.xml("index.xhtml")
+    entries = [el for el in doc.iter() if isinstance(el.tag, str) and el.get(EPUB_TYPE) == "index-entry"]
+    assert entries
+    for entry in entries:
+        kinds = [el.get(EPUB_TYPE) for el in entry.iter() if isinstance(el.tag, str)]
+        assert "index-term" in kinds and "index-locator" in kinds
+
+
+# ================================================================= notes
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_noterefs_and_footnote_asides_link_both_ways_in_the_same_file(builds, name):
+    epub = builds(name).open_epub()
+    total = 0
+    for href, data in epub.documents().items():
+        root = etree.fromstring(data)
+        ids = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+        refs = [a for a in root.iter(f"{XHTML_NS}a") if a.get(EPUB_TYPE) == "noteref"]
+        asides = [el for el in root.iter() if isinstance(el.tag, str) and el.get(EPUB_TYPE) == "footnote"]
+        assert len(refs) == len(asides), href
+        for ref in refs:
+            total += 1
+            assert ref.get("role") == "doc-noteref", href
+            assert ref.get("href", "").startswith("#"), (href, ref.get("href"))
+            aside = ids.get(ref.get("href")[1:])
+            assert aside is not None, (href, ref.get("href"))
+            assert aside.tag == f"{XHTML_NS}aside"
+            assert aside.get(EPUB_TYPE) == "footnote" and aside.get("role") == "doc-footnote"
+            first = aside[0]
+            back = first[0] if len(first) else None
+            assert not (first.text or "").strip(), "the note number comes first"
+            assert back is not None and back.tag == f"{XHTML_NS}a"
+            assert back.get("role") == "doc-backlink"
+            assert back.get("href") == f"#{ref.get('id')}"
+            assert re.match(r"^\d+", _text(back)) and _text(back).rstrip(".") == _text(ref), (href, _text(back))
+            assert len(_text(aside)) > len(_text(back)) + 3  # the note has content
+    assert total >= 2
+
+
+# ================================================================= verse and languages
+
+
+@pytest.mark.parametrize("name, href", [("full", "song.xhtml"), ("sample", "life-in-a-police-state.xhtml")])
+def test_lyrics_carry_song_semantics_stanzas_lines_and_refrain(builds, name, href):
+    doc = builds(name).open_epub().xml(href)
+    types = [t for el in doc.iter() if isinstance(el.tag, str) for t in (el.get(EPUB_TYPE) or "").split()]
+    assert "z3998:song" in types and "z3998:lyrics" in types
+    prefix = doc.get("{http://www.idpf.org/2007/ops}prefix") or ""
+    assert "z3998:" in prefix
+    [lyrics] = [el for el in doc.iter() if isinstance(el.tag, str) and "z3998:lyrics" in (el.get(EPUB_TYPE) or "")]
+    stanzas = [el for el in lyrics.iter() if "stanza" in _classes(el)]
+    assert len(stanzas) >= 2
+    for stanza in stanzas:
+        lines = [s for s in stanza.iter(f"{XHTML_NS}span") if "line" in _classes(s)]
+        assert lines, _text(stanza)
+        in_lines = [w for s in lines for w in _text(s).split()]
+        in_stanza = [w for t in stanza.itertext() for w in t.split()]
+        assert in_lines == in_stanza  # every word is in a line
+        assert len(stanza.findall(".//x:br", NS)) == len(lines) - 1
+    if name == "full":
+        assert ["refrain" in _classes(s) for s in stanzas] == [False, True, False]
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS + ["minimal"])
+def test_every_document_has_the_book_language_in_lang_and_xml_lang(builds, name):
+    built = builds(name)
+    language = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))["language"]
+    epub = built.open_epub()
+    for href, data in epub.documents().items():
+        root = etree.fromstring(data)
+        assert root.get("lang") == language, href
+        assert root.get(XML_LANG) == language, href
+
+
+def test_foreign_words_carry_their_language(builds):
+    epub = builds("sample").open_epub()
+    marked = [(href, el) for href, data in epub.documents().items() for el in etree.fromstring(data).iter()
+              if isinstance(el.tag, str) and el.tag != f"{XHTML_NS}html" and el.get("lang")]
+    churka = [el for _, el in marked if _text(el) == "churka"]
+    assert churka
+    for el in churka:
+        assert el.get("lang") == "ru-Latn"
+        assert el.get(XML_LANG) in (None, "ru-Latn")
+
+
+# ================================================================= the index
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_index_locators_are_the_print_pages_where_the_term_occurs(builds, name):
+    built = builds(name)
+    epub = built.open_epub()
+    data = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))
+    forms: dict[str, list[str]] = {}
+    for entry in data["index"]:
+        if isinstance(entry, str):
+            forms[entry] = [entry]
+        else:
+            forms[entry["term"]] = entry.get("forms", [entry["term"]])
+    pages = _main_words(built)
+    index = epub.xml("index.xhtml")
+    documents: dict[str, dict] = {}
+    seen_terms, wrong = set(), []
+    for entry in index.iter():
+        if not isinstance(entry.tag, str) or entry.get(EPUB_TYPE) != "index-entry":
+            continue
+        term = _text(next(el for el in entry.iter() if isinstance(el.tag, str)
+                          and el.get(EPUB_TYPE) == "index-term"))
+        assert term in forms, term
+        seen_terms.add(term)
+        locators = [a for a in entry.iter(f"{XHTML_NS}a") if a.get(EPUB_TYPE) == "index-locator"]
+        assert locators, term
+        for a in locators:
+            label = _text(a)
+            assert label.isdigit(), (term, label)
+            target, fragment = _resolve(epub, "index.xhtml", a.get("href"))
+            if target not in documents:
+                documents[target] = {el.get("id"): el for el in epub.xml(target).iter()
+                                     if isinstance(el.tag, str) and el.get("id")}
+            span = documents[target].get(fragment)
+            assert span is not None, (term, a.get("href"))
+            assert "ix" in _classes(span), (term, a.get("href"))
+            assert _text(span) in forms[term], (term, _text(span))
+            page = pages[int(label) - 1]
+            if not contains_in_order(page, words(_text(span))):
+                wrong.append((term, label, _text(span)))
+    assert wrong == []
+    assert seen_terms  # the index is not empty
+
+
+# ================================================================= ids and links
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_ids_are_unique_and_every_internal_link_resolves(builds, name):
+    epub = builds(name).open_epub()
+    files = {i["href"] for i in epub.manifest.values()}
+    ids: dict[str, set[str]] = {}
+    trees = {}
+    for href, data in epub.documents().items():
+        root = etree.fromstring(data)
+        trees[href] = root
+        all_ids = [el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")]
+        assert len(all_ids) == len(set(all_ids)), href
+        ids[href] = set(all_ids)
+    broken = []
+    for href, root in trees.items():
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            link = el.get("href") if el.tag == f"{XHTML_NS}a" else el.get("src")
+            if not link or re.match(r"^[a-z][a-z0-9+.-]*:", link):
+                continue
+            target, fragment = _resolve(epub, href, link)
+            if target not in files:
+                broken.append((href, link))
+            elif fragment and fragment not in ids.get(target, set()):
+                broken.append((href, link))
+    assert broken == []
+
+
+# ================================================================= EPUBCheck as the tool's messages
+
+
+def test_check_epub_on_a_good_book_exits_0_and_says_ok(tmp_path):
+    manifest = copy_fixture("minimal", tmp_path / "book")
+    run = run_cli("check", manifest, "--epub")
+    assert run.code == 0, run.err
+    assert "OK" in run.out
+    assert run.err == ""
+
+
+@pytest.fixture(scope="session")
+def broken_epub_problems(builds, tmp_path_factory):
+    """EPUBCheck's findings for a copy of the minimal book's EPUB with its piece's XHTML removed."""
+    from anthology.validate import epubcheck
+
+    source = builds("minimal").epub
+    broken = tmp_path_factory.mktemp("broken-epub") / "broken.epub"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for info in zin.infolist():
+            if info.filename.endswith("only-piece.xhtml"):
+                continue
+            zout.writestr(info, zin.read(info.filename))
+    return broken, epubcheck(broken)
+
+
+def test_epubcheck_problems_name_code_file_inside_the_epub_line_and_message(broken_epub_problems):
+    broken, problems = broken_epub_problems
+    errors = [p for p in problems if p.level == "error"]
+    assert errors, [str(p) for p in problems]
+    missing = [p for p in errors if "only-piece.xhtml" in p.message or "only-piece.xhtml" in p.file]
+    assert missing, [str(p) for p in errors]
+    for problem in errors:
+        assert re.match(r"^[A-Z]{3}-\d{3}[a-z]?$", problem.code), problem.code
+        assert problem.file.startswith(f"{broken.name}!"), problem.file
+        assert problem.message and "\n" not in problem.message
+    located = [p for p in errors if p.line is not None]
+    assert located, [str(p) for p in errors]
+    problem = located[0]
+    inside = problem.file.split("!", 1)[1]
+    assert "/" in inside or inside.endswith((".opf", ".xhtml", ".ncx"))  # a path inside the EPUB
+    assert str(problem) == f"{problem.file}:{problem.line}: {problem.message} [{problem.code}]"
+
+
+def test_build_check_epub_exits_1_when_epubcheck_finds_errors(tmp_path, monkeypatch):
+    import anthology.validate
+    from anthology.errors import Problem
+
+    calls = []
+
+    def fake(path):
+        calls.append(Path(path))
+        return [Problem(f"{Path(path).name}!EPUB/only-piece.xhtml", 12, "element \"blink\" not allowed here",
+                        "RSC-005", "error")]
+
+    monkeypatch.setattr(anthology.validate, "epubcheck", fake)
+    manifest = copy_fixture("minimal", tmp_path / "book")
+    run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "epub", "--check-epub")
+    assert run.code == 1, (run.out, run.err)
+    assert [p.suffix for p in calls] == [".epub"]
+    assert re.search(r"^a-minimal-book\.epub!EPUB/only-piece\.xhtml:12: element \"blink\" not allowed here "
+                     r"\[RSC-005\]$", run.err, re.M), run.err
+
+
+def test_build_check_epub_exits_0_when_epubcheck_finds_only_warnings(tmp_path, monkeypatch):
+    import anthology.validate
+    from anthology.errors import Problem
+
+    monkeypatch.setattr(anthology.validate, "epubcheck",
+                        lambda path: [Problem("x.epub!EPUB/nav.xhtml", 3, "something odd", "HTM-999", "warning")])
+    manifest = copy_fixture("minimal", tmp_path / "book")
+    run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "epub", "--check-epub")
+    assert run.code == 0, run.err
+    assert "x.epub!EPUB/nav.xhtml:3: warning: something odd [HTM-999]" in run.err

@@ -1,0 +1,602 @@
+"""Issue 5: the print PDF at press grade — page boxes, trim sizes and binding margins, running heads
+and folios, chapter openers, TOC and index page numbers, printed link addresses, tagged PDF,
+metadata, glyph coverage and fonts, stanzas and figures kept whole, no WeasyPrint warnings."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import textwrap
+
+import pytest
+import yaml
+from lxml import etree
+from pypdf import PdfReader
+
+from book_helpers import (
+    EPUB_TYPE,
+    MM,
+    REPO,
+    XHTML_NS,
+    contains_in_order,
+    copy_fixture,
+    font_file,
+    fonts_of,
+    pdf_main_text,
+    pdf_margin_runs,
+    pdf_runs,
+    run_cli,
+    source_pieces,
+    words,
+    write_book,
+)
+from conftest import EPOCH
+
+PAGED_BOOKS = ["sample", "full"]
+
+
+def _reader(built) -> PdfReader:
+    if not hasattr(built, "_reader"):
+        built._reader = PdfReader(built.pdf)
+    return built._reader
+
+
+def _main_words(built) -> list[list[str]]:
+    if not hasattr(built, "_main_words"):
+        built._main_words = [words(pdf_main_text(p)) for p in _reader(built).pages]
+    return built._main_words
+
+
+def _box(box) -> tuple[float, float, float, float]:
+    return tuple(round(float(v), 1) for v in (box.left, box.bottom, box.right, box.top))
+
+
+def _build_variant(tmp_path_factory, label: str, manifest_text_or_fixture, *argv, edit=None):
+    """Copy a fixture (or write a book), let `edit(folder)` change it, build with argv; (folder, out)."""
+    work = tmp_path_factory.mktemp(label)
+    manifest = copy_fixture(manifest_text_or_fixture, work / "book")
+    if edit:
+        edit(work / "book")
+    out = work / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        run = run_cli("build", manifest, "--out", out, *argv)
+    assert run.code == 0, run.err
+    return work / "book", out
+
+
+def _append(path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+# ================================================================= press: bleed and crop marks
+
+
+@pytest.fixture(scope="session")
+def press_from_manifest(tmp_path_factory):
+    """The minimal book with `print: bleed: 5mm` and `marks: crop`: reading and press PDFs."""
+    def edit(book):
+        _append(book / "book.yaml", "print:\n  bleed: 5mm\n  marks: crop\n")
+
+    _, out = _build_variant(tmp_path_factory, "press-manifest", "minimal", "--format", "pdf", edit=edit)
+    return out / "a-minimal-book.pdf", out / "a-minimal-book-press.pdf"
+
+
+@pytest.fixture(scope="session")
+def tagged(tmp_path_factory):
+    """The full fixture with `tagged: true`, a bare address added to a piece, built with --for-press."""
+    def edit(book):
+        manifest = book / "book.yaml"
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+            "print:\n  trim: 6in x 9in\n", "print:\n  trim: 6in x 9in\n  tagged: true\n"), encoding="utf-8")
+        _append(book / "three" / "windows-notes.md",
+                "\nThe printers keep a list at <https://example.net/kuryk/printers> for visitors.\n")
+
+    book, out = _build_variant(tmp_path_factory, "tagged", "full", "--format", "pdf", "--for-press", edit=edit)
+    assert "tagged: true" in (book / "book.yaml").read_text(encoding="utf-8")
+    return out / "caspian-fixture.pdf", out / "caspian-fixture-press.pdf"
+
+
+def _assert_bleed(press_path, reading_path, bleed: float):
+    press, reading = PdfReader(press_path), PdfReader(reading_path)
+    assert len(press.pages) == len(reading.pages)
+    for page, plain in zip(press.pages, reading.pages):
+        trim = _box(page.trimbox)
+        media = _box(page.mediabox)
+        assert "/TrimBox" in page and "/BleedBox" in page
+        # the trim is the reading page, the media box is the trim grown by the bleed on every side
+        assert trim[2] - trim[0] == pytest.approx(float(plain.trimbox.width), abs=0.5)
+        assert trim[3] - trim[1] == pytest.approx(float(plain.trimbox.height), abs=0.5)
+        assert media == pytest.approx((trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed), abs=0.5)
+        # WeasyPrint puts the BleedBox between the two, at most 10 pt outside the trim
+        bleed_box = _box(page.bleedbox)
+        assert media[0] - 0.5 <= bleed_box[0] < trim[0] and media[1] - 0.5 <= bleed_box[1] < trim[1]
+        assert trim[2] < bleed_box[2] <= media[2] + 0.5 and trim[3] < bleed_box[3] <= media[3] + 0.5
+
+
+def test_press_pdf_from_the_manifest_has_its_bleed_around_the_trim(press_from_manifest):
+    reading, press = press_from_manifest
+    _assert_bleed(press, reading, 5 * MM)
+
+
+def test_for_press_default_bleed_is_3mm(tagged):
+    reading, press = tagged
+    _assert_bleed(press, reading, 3 * MM)
+
+
+@pytest.mark.parametrize("name", ["minimal", "full", "sample"])
+def test_reading_pdf_has_no_bleed(builds, name):
+    for page in _reader(builds(name)).pages:
+        assert _box(page.mediabox) == _box(page.trimbox)
+
+
+def _dark_pixels_outside_trim(path, index=0) -> int:
+    """Dark pixels drawn between the MediaBox edge and the TrimBox (crop marks live there)."""
+    import pypdfium2
+
+    page_box = PdfReader(path).pages[index]
+    media, trim = _box(page_box.mediabox), _box(page_box.trimbox)
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        image = document[index].render(scale=2).to_pil().convert("L")
+    finally:
+        document.close()
+    left, right = (trim[0] - media[0]) * 2 - 1, (trim[2] - media[0]) * 2 + 1
+    top, bottom = (media[3] - trim[3]) * 2 - 1, (media[3] - trim[1]) * 2 + 1
+    mask = image.point(lambda value: 255 if value < 128 else 0)
+    strips = [(0, 0, image.width, max(0, int(top))), (0, int(bottom) + 1, image.width, image.height),
+              (0, 0, max(0, int(left)), image.height), (int(right) + 1, 0, image.width, image.height)]
+    return sum(mask.crop(box).histogram()[255] for box in strips if box[2] > box[0] and box[3] > box[1])
+
+
+def test_press_pdf_draws_crop_marks_outside_the_trim(press_from_manifest):
+    reading, press = press_from_manifest
+    assert _dark_pixels_outside_trim(press) > 20
+
+
+# ================================================================= trim sizes and binding margins
+
+LONG_TEXT = "\n\n".join(
+    f"Paragraph {n} of the harbour chronicle tells how the night shift of the port of Marrowind "
+    "kept the cranes turning through the winter storms, how the dockers shared their bread and their "
+    "stories, and how the foremen of the company counted every crate that crossed the quay twice "
+    "over before the ships were allowed to sail out into the grey and heavy Caspian water." for n in range(1, 41))
+
+TRIMS = {"A4": (595.28, 841.89), "letter": (612.0, 792.0), "5.5in x 8.5in": (396.0, 612.0)}
+
+
+@pytest.fixture(scope="session")
+def trim_book(tmp_path_factory):
+    cache: dict[str, PdfReader] = {}
+
+    def get(trim: str) -> PdfReader:
+        if trim not in cache:
+            folder = tmp_path_factory.mktemp("trim")
+            manifest = write_book(folder / "book", f"""\
+                title: Trim Test
+                language: en
+                print:
+                  trim: {trim}
+                chapters:
+                  - title: The Chapter
+                    pieces:
+                      - chronicle.md
+                """, {"chronicle.md": "---\ntitle: The Harbour Chronicle\n---\n\n" + LONG_TEXT + "\n"})
+            run = run_cli("build", manifest, "--out", folder / "out", "--format", "pdf")
+            assert run.code == 0, run.err
+            cache[trim] = PdfReader(folder / "out" / "trim-test.pdf")
+        return cache[trim]
+
+    return get
+
+
+def _text_edges(page) -> tuple[float, float]:
+    """(left, right) edges of the main text block, from pdfium's character boxes."""
+    import io
+
+    import pypdfium2
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_page(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    document = pypdfium2.PdfDocument(buffer.getvalue())
+    try:
+        textpage = document[0].get_textpage()
+        height = float(page.trimbox.height)
+        lefts, rights = [], []
+        for i in range(textpage.count_chars()):
+            left, bottom, right, top = textpage.get_charbox(i)
+            if right - left <= 0 or not (20 * MM < bottom < height - 18 * MM):
+                continue
+            lefts.append(left)
+            rights.append(right)
+    finally:
+        document.close()
+    return min(lefts), max(rights)
+
+
+@pytest.mark.parametrize("trim", sorted(TRIMS))
+def test_trim_size_sets_the_page_size(trim_book, trim):
+    reader = trim_book(trim)
+    width, height = TRIMS[trim]
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(width, abs=1)
+        assert float(page.mediabox.height) == pytest.approx(height, abs=1)
+
+
+@pytest.mark.parametrize("trim", sorted(TRIMS))
+def test_inner_margin_is_wider_than_the_outer_one(trim_book, trim):
+    reader = trim_book(trim)
+    width = TRIMS[trim][0]
+    checked = {"right": 0, "left": 0}
+    for number, page in enumerate(reader.pages, start=1):
+        text = words(pdf_main_text(page))
+        if "paragraph" not in text or len(text) < 150:
+            continue  # only full pages of the chronicle's running text
+        left, right = _text_edges(page)
+        left_margin, right_margin = left, width - right
+        if number % 2:  # a right-hand page: the spine is on its left
+            assert left_margin > right_margin + 3, (number, left_margin, right_margin)
+            checked["right"] += 1
+        else:
+            assert right_margin > left_margin + 3, (number, left_margin, right_margin)
+            checked["left"] += 1
+    assert checked["right"] and checked["left"], checked
+
+
+# ================================================================= running heads, folios, openers
+
+
+def _section_starts(built) -> list[tuple[int, str, str]]:
+    """(page, running-head title, kind) where each piece, the credits and the index begin."""
+    pages = _main_words(built)
+    first_opener = min(_chapter_openers(built))
+    starts = []
+    for piece in source_pieces(built.manifest):
+        title = words(piece.title)
+        found = [n for n, page in enumerate(pages, 1) if page[: len(title)] == title and n > first_opener]
+        assert found, piece.title
+        starts.append((found[0], piece.title, "piece"))
+    for heading, head in (("sources and credits", "Sources and credits"), ("index of names and places", "Index")):
+        found = [n for n, page in enumerate(pages, 1) if page[: len(heading.split())] == heading.split()]
+        if found:
+            starts.append((found[0], head, "back"))
+    return sorted(starts)
+
+
+def _chapter_openers(built) -> list[int]:
+    data = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))
+    pages = _main_words(built)
+    openers = []
+    for number, chapter in enumerate(data["chapters"], start=1):
+        want = [str(number)] + words(chapter["title"])
+        found = [n for n, page in enumerate(pages, 1) if page[: len(want)] == want]
+        assert len(found) == 1, (chapter["title"], found)
+        openers.append(found[0])
+    return openers
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_chapter_openers_are_on_right_hand_pages_without_running_head(builds, name):
+    built = builds(name)
+    reader = _reader(built)
+    for number in _chapter_openers(built):
+        assert number % 2 == 1, f"chapter opener on page {number}"
+        top, bottom = pdf_margin_runs(reader.pages[number - 1])
+        assert top == [], (number, [r.text for r in top])
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_blank_pages_carry_no_text_at_all(builds, name):
+    built = builds(name)
+    reader = _reader(built)
+    blanks = [n for n, page in enumerate(_main_words(built), 1) if not page]
+    assert blanks, "no blank page: the check proves nothing"
+    for number in blanks:
+        assert [r.text for r in pdf_runs(reader.pages[number - 1])] == [], number
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_running_heads_book_title_left_piece_title_right(builds, name):
+    built = builds(name)
+    reader = _reader(built)
+    title = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))["title"]
+    pages = _main_words(built)
+    starts = _section_starts(built)
+    openers = set(_chapter_openers(built))
+    first_body = min(openers)
+    headed = 0
+    for number in range(first_body, len(pages) + 1):
+        if number in openers or not pages[number - 1]:
+            continue
+        top, _ = pdf_margin_runs(reader.pages[number - 1])
+        head = " ".join(" ".join(r.text for r in top).split())
+        if number % 2 == 0:
+            assert head == title, (number, head)
+        else:
+            current = [t for start, t, _ in starts if start <= number][-1]
+            assert words(head) == words(current), (number, head, current)
+        headed += 1
+    assert headed >= 4
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_body_pages_have_their_folio_at_the_outer_corner(builds, name):
+    built = builds(name)
+    reader = _reader(built)
+    pages = _main_words(built)
+    for number in range(min(_chapter_openers(built)), len(pages) + 1):
+        if not pages[number - 1]:
+            continue
+        page = reader.pages[number - 1]
+        _, bottom = pdf_margin_runs(page)
+        assert [r.text.strip() for r in bottom] == [str(number)], number
+        middle = float(page.trimbox.width) / 2
+        assert (bottom[0].x > middle) == (number % 2 == 1), (number, bottom[0].x)
+
+
+# ================================================================= TOC and index page numbers
+
+
+def _toc_entries(built) -> list[tuple[str, list[str]]]:
+    """(title as printed in the contents, words the page it points to starts with)."""
+    data = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))
+    entries = []
+    if data.get("preface"):
+        entries.append(("Preface", ["preface"]))
+    pieces = iter(source_pieces(built.manifest))
+    for number, chapter in enumerate(data["chapters"], start=1):
+        entries.append((chapter["title"], [str(number)] + words(chapter["title"])))
+        for _ in chapter["pieces"]:
+            piece = next(pieces)
+            entries.append((piece.title, words(piece.title)))
+    entries.append(("Sources and credits", ["sources", "and", "credits"]))
+    if data.get("index"):
+        entries.append(("Index of names and places", ["index", "of", "names", "and", "places"]))
+    return entries
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_toc_page_numbers_point_at_the_pages_where_the_entries_begin(builds, name):
+    built = builds(name)
+    pages = _main_words(built)
+    texts = [" ".join(pdf_main_text(p).split()) for p in _reader(built).pages]
+    toc = [i for i, page in enumerate(pages) if page[:1] == ["contents"]]
+    assert toc
+    toc_text = " ".join(texts[i] for i in toc)
+    position = 0
+    for title, opening in _toc_entries(built):
+        at = toc_text.find(title, position)
+        assert at >= 0, (title, toc_text[position:position + 200])
+        after = toc_text[at + len(title):]
+        match = re.match(r"^[^0-9]{0,160}?(\d+)\b", after)
+        assert match, (title, after[:100])
+        number = int(match.group(1))
+        assert pages[number - 1][: len(opening)] == opening, (title, number, pages[number - 1][:10])
+        position = at + len(title)
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_printed_index_page_numbers_are_where_the_terms_are(builds, name):
+    built = builds(name)
+    data = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))
+    pages = _main_words(built)
+    reader = _reader(built)
+    start = max(n for n, page in enumerate(pages) if page[:5] == ["index", "of", "names", "and", "places"])
+    index_text = " ".join(" ".join(pdf_main_text(p).split()) for p in reader.pages[start:])
+    checked = 0
+    for entry in data["index"]:
+        term, forms = (entry, [entry]) if isinstance(entry, str) else (entry["term"], entry.get("forms", [entry["term"]]))
+        match = re.search(re.escape(term) + r" (\d+(?:, \d+)*)", index_text)
+        if match is None:
+            continue  # a term that occurs only in bylines and credits has no entry
+        for number in (int(n) for n in match.group(1).split(", ")):
+            assert any(contains_in_order(pages[number - 1], words(f)) for f in forms), (term, number)
+            checked += 1
+    assert checked >= 2
+
+
+# ================================================================= links printed on paper
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_external_link_prints_its_address_after_the_link_text(builds):
+    text = _flat("\n".join(p.extract_text() for p in _reader(builds("full")).pages))
+    assert _flat("the Coastal Bulletin archive <https://example.org/coastal-bulletin/>") in text
+
+
+def test_bare_addresses_are_printed_once(builds):
+    built = builds("sample")
+    text = _flat("\n".join(p.extract_text() for p in _reader(built).pages))
+    bare = re.findall(r"<(https?://[^>\s]+)>", "\n".join(
+        p.read_text(encoding="utf-8") for p in (built.book / "chapters").rglob("*.md")))
+    assert bare
+    for address in bare:
+        assert text.count(address) == 1, address
+        assert "<" + address + ">" not in text
+
+
+def test_bare_address_added_to_a_fixture_is_printed_once(tagged):
+    reading, _ = tagged
+    text = _flat("\n".join(p.extract_text() for p in PdfReader(reading).pages))
+    assert text.count("https://example.net/kuryk/printers") == 1
+
+
+# ================================================================= tagged PDF
+
+
+def _struct_tags(node, seen=None) -> set[str]:
+    seen = set() if seen is None else seen
+    tags: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        item = item.get_object() if hasattr(item, "get_object") else item
+        key = id(item)
+        if key in seen:
+            continue
+        seen.add(key)
+        if isinstance(item, dict):
+            if "/S" in item:
+                tags.add(str(item["/S"]))
+            kids = item.get("/K")
+            if kids is not None:
+                stack.extend(kids if isinstance(kids, list) else [kids])
+        elif isinstance(item, list):
+            stack.extend(item)
+    return tags
+
+
+def test_tagged_pdf_has_a_structure_tree_with_the_book_tags(tagged):
+    reading, _ = tagged
+    root = PdfReader(reading).trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert "/StructTreeRoot" in root
+    tags = _struct_tags(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/P", "/Figure", "/Caption", "/L", "/LI"} <= tags, sorted(tags)
+    assert str(root.get("/Lang")) == "en-GB"
+
+
+def test_untagged_pdf_has_no_structure_tree(builds):
+    root = _reader(builds("full")).trailer["/Root"]
+    assert "/StructTreeRoot" not in root
+
+
+# ================================================================= metadata
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_pdf_document_metadata(builds, name):
+    built = builds(name)
+    data = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))
+    reader = _reader(built)
+    info = reader.metadata
+    assert info["/Title"] == data["title"]
+    authors = {a for p in source_pieces(built.manifest) for a in p.authors}
+    assert authors and all(a in info["/Author"] for a in authors)
+    assert info["/Subject"] == data["description"]
+    keywords = info["/Keywords"]
+    for chapter in data["chapters"]:
+        assert chapter["title"] in keywords
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_pdf_catalog_names_the_book_language(builds, name):
+    built = builds(name)
+    language = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))["language"]
+    assert str(_reader(built).trailer["/Root"].get("/Lang")) == language
+
+
+# ================================================================= glyphs and fonts
+
+
+@pytest.fixture
+def emoji_book(tmp_path):
+    manifest = copy_fixture("minimal", tmp_path / "book")
+    piece = manifest.parent / "only-piece.md"
+    piece.write_text(piece.read_text(encoding="utf-8") + "\nThe keeper signed his letters with a \U0001F600 face.\n",
+                     encoding="utf-8")
+    line = piece.read_text(encoding="utf-8").split("\n").index("The keeper signed his letters with a \U0001F600 face.") + 1
+    return manifest, line
+
+
+@pytest.mark.parametrize("command", [("check",), ("build", "--format", "pdf")])
+def test_a_character_without_a_glyph_is_a_book_problem_naming_file_line_and_character(emoji_book, tmp_path,
+                                                                                       command):
+    manifest, line = emoji_book
+    argv = [*command[:1], manifest, *command[1:]]
+    if command[0] == "build":
+        argv += ["--out", tmp_path / "out"]
+    run = run_cli(*argv)
+    assert run.code == 1, (run.out, run.err)
+    assert re.search(rf"^only-piece\.md:{line}: .*(\U0001F600|U\+1F600)", run.err, re.M), run.err
+    assert "Traceback" not in run.err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_sample_pdf_fonts_are_all_embedded_and_shipped(builds):
+    from fontTools.ttLib import TTFont
+
+    families = {re.sub(r"[^a-z0-9]", "", TTFont(f)["name"].getDebugName(1).lower())
+                for f in (REPO / "styles" / "fonts").glob("*.[ot]tf")}
+    fonts = fonts_of(_reader(builds("sample")))
+    assert fonts
+    for key, font in fonts.items():
+        program = font_file(font)
+        assert program is not None, f"not embedded: {key}"
+        if font.get("/Subtype") != "/Type3":
+            base = re.sub(r"[^a-z0-9]", "", str(font.get("/BaseFont")).split("+")[-1].lower())
+            assert any(base.startswith(f) for f in families), key
+
+
+# ================================================================= stanzas and figures kept whole
+
+
+def _stanzas(epub, href) -> list[list[str]]:
+    doc = epub.xml(href)
+    return [[" ".join("".join(s.itertext()).split()) for s in stanza.iter(f"{XHTML_NS}span")
+             if "line" in (s.get("class") or "").split()]
+            for stanza in doc.iter() if "stanza" in (stanza.get("class") or "").split()]
+
+
+@pytest.mark.parametrize("name, href", [("full", "song.xhtml"), ("sample", "life-in-a-police-state.xhtml")])
+def test_stanzas_are_never_split_across_pages(builds, name, href):
+    built = builds(name)
+    pages = _main_words(built)
+    stanzas = _stanzas(built.open_epub(), href)
+    assert len(stanzas) >= 2
+    for lines in stanzas:
+        stanza = words(" ".join(lines))
+        assert any(contains_in_order(page, stanza, max_gap=1) for page in pages), lines
+
+
+@pytest.mark.parametrize("name", PAGED_BOOKS)
+def test_figures_and_their_captions_share_a_page(builds, name):
+    built = builds(name)
+    epub = built.open_epub()
+    captions = []
+    for href in epub.spine:
+        for figure in epub.xml(href).iter(f"{XHTML_NS}figure"):
+            caption = figure.find(f"{XHTML_NS}figcaption")
+            if caption is not None and figure.find(f".//{XHTML_NS}img") is not None:
+                captions.append(" ".join("".join(caption.itertext()).split()))
+    assert captions
+    reader = _reader(built)
+    pages = _main_words(built)
+    position = 0
+    for caption in captions:
+        want = words(caption)
+        found = [n for n in range(position, len(pages)) if contains_in_order(pages[n], want, max_gap=2)]
+        assert found, caption
+        number = found[0]
+        assert len(reader.pages[number].images) >= 1, (caption, number + 1)
+        position = number
+
+
+# ================================================================= WeasyPrint warnings
+
+
+def test_a_build_logs_no_weasyprint_warnings(tmp_path, caplog):
+    from anthology.build import build
+
+    manifest = copy_fixture("full", tmp_path / "book")
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(caplog.handler)  # the build stops propagation while it lays out
+    try:
+        with caplog.at_level(logging.WARNING, logger="weasyprint"):
+            report = build(manifest, tmp_path / "out", ["pdf"])
+    finally:
+        logger.removeHandler(caplog.handler)
+    harfbuzz = re.compile(r"HarfBuzz[- ]Subset", re.I)
+    logged = [r.getMessage() for r in caplog.records
+              if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING
+              and not harfbuzz.search(r.getMessage())]
+    assert logged == []
+    assert [str(w) for w in report.warnings if not harfbuzz.search(w.message)] == []
+    assert (tmp_path / "out" / "caspian-fixture.pdf").is_file()
