@@ -1,8 +1,10 @@
-"""Command line: `anthology build` and `anthology check`; exit 0 success, 1 book problems, 2 bad usage."""
+"""Command line: `anthology build` and `anthology check`; exit 0 success, 1 book problems, 2 bad usage,
+3 an internal error."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 from . import build as builder
 from .errors import BookError, Problem
 
-EXIT_OK, EXIT_BOOK, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,6 +93,15 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         count = len(exc.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=stderr)
         return EXIT_BOOK
+    except OSError as exc:
+        print(f"anthology: cannot write or read {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
+        return EXIT_BOOK
+    except Exception as exc:  # a bug in the tool, not in the book: say so without a traceback
+        if os.environ.get("ANTHOLOGY_DEBUG"):
+            raise
+        print(f"anthology: internal error ({type(exc).__name__}: {exc}); earlier outputs are untouched. "
+              "Run again with ANTHOLOGY_DEBUG=1 for the traceback and report it.", file=stderr)
+        return EXIT_INTERNAL
 
 
 def _check_epub(manifest: Path, stdout, stderr) -> int:

@@ -8,6 +8,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from .model import Fragment
+from .sanitize import remove_element
 
 
 def parse(html: str):
@@ -62,6 +63,29 @@ def _breakable(element) -> None:
             node.tail = _BREAK_AFTER.sub("\u200b", node.tail)
 
 
+_BLOCKS = {"ul", "ol", "li", "blockquote", "div", "figure", "figcaption", "h3", "h4", "h5", "h6", "pre",
+           "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "dl", "dt", "dd", "hr"}
+_SEPARATORS = {"li": "; ", "tr": "; ", "th": " ", "td": " ", "dt": " ", "dd": "; "}
+
+
+def _inline_only(note) -> None:
+    """A printed footnote is one inline run: its blocks (lists, tables, quotes) become spans."""
+    for element in list(note.iter()):
+        if element is note or element.tag not in _BLOCKS:
+            continue
+        if element.tag == "hr":
+            remove_element(element)
+            continue
+        if element.tag in _SEPARATORS and element.getnext() is not None:
+            element.tail = _SEPARATORS[element.tag] + (element.tail or "")
+        element.tag = "span"
+    for element in note.iter():  # one run of text: no line breaks left from the blocks
+        if element.text:
+            element.text = re.sub(r"\s*\n\s*", " ", element.text)
+        if element.tail:
+            element.tail = re.sub(r"\s*\n\s*", " ", element.tail)
+
+
 def print_body(fragment: Fragment | None) -> Markup:
     """Each note call becomes a <span class="footnote"> holding the note, for float: footnote."""
     if not fragment:
@@ -82,8 +106,7 @@ def print_body(fragment: Fragment | None) -> Markup:
         for p in note.iter("p"):
             p.tag = "span"
             p.set("class", "note-p")
-        for block in note.iter("ul", "ol", "li", "blockquote", "div", "figure", "h3", "h4", "h5", "h6"):
-            block.tag = "span"
+        _inline_only(note)
         span.text = note.text
         children = list(note)
         for i, child in enumerate(children):

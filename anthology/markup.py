@@ -67,13 +67,13 @@ def render(text: str, ctx: Context) -> Fragment:
     body = _MD.convert(source)
     root = lxml_html.fragment_fromstring(body or "<p></p>", create_parent="div")
     sanitize(root)
+    links = _rewrite_links(root, ctx)  # before the notes are taken out: links in notes too
     notes = _take_notes(root, ctx.id_prefix)
     _figures(root)
     _marked_lists(root)
     if ctx.kind == "lyrics":
         _verse(root)
     _heading_ids(root, ctx.id_prefix)
-    links = _rewrite_links(root, ctx)
     _check_raw_images(root, text, ctx, images)
     return Fragment(html=_serialize(root), notes=notes, images=images, links=links)
 
@@ -404,7 +404,7 @@ def _rewrite_links(root, ctx: Context) -> list[str]:
     external = []
     for a in root.iter("a"):
         href = a.get("href")
-        if not href or a.get("class") == "noteref":
+        if not href or a.get("class") in ("footnote-ref", "footnote-backref"):
             continue
         if _EXTERNAL.match(href):
             bare = "".join(a.itertext()).strip() in (href, href.removeprefix("mailto:"))

@@ -1,0 +1,74 @@
+"""Small books that once broke the build: each test builds one and looks at what comes out."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from anthology.cli import main
+
+
+def _book(tmp_path: Path, body: str, extra: str = "") -> Path:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "piece.md").write_text("---\ntitle: Piece\n---\n" + body, encoding="utf-8")
+    manifest = tmp_path / "book.yaml"
+    manifest.write_text("title: Regression\nlanguage: en\n" + extra
+                        + "chapters:\n  - title: One\n    pieces: [p/piece.md]\n", encoding="utf-8")
+    return manifest
+
+
+def _build(manifest: Path, *formats: str) -> int:
+    return main(["build", str(manifest), "--out", str(manifest.parent / "out"), "--format", ",".join(formats)])
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_a_footnote_with_a_table_and_a_link_stays_in_the_footnote(tmp_path):
+    manifest = _book(tmp_path, "Call here.[^n]\n\nAfter the call.\n\n[^n]: A note with a table:\n\n    | x | y |\n    |---|---|\n"
+                               "    | 1 | 2 |\n\n    And a [link](https://example.org/page).\n")
+    assert _build(manifest, "pdf") == 0
+    reader = PdfReader(manifest.parent / "out" / "regression.pdf")
+    page = next(p for p in reader.pages if "Call here" in p.extract_text())
+    text = re.sub(r"\s+", " ", page.extract_text().replace("\u200b", ""))
+    # the note's table and its last paragraph follow the call's paragraph only inside the note area
+    assert text.index("After the call") < text.index("A note with a table") < text.index("And a link")
+    assert "example.org/page" in text  # a link inside a note prints its address too
+
+
+def test_links_inside_notes_are_marked_external_in_the_epub(tmp_path):
+    manifest = _book(tmp_path, "Text.[^n]\n\n[^n]: See [the site](https://example.org).\n")
+    assert _build(manifest, "epub") == 0
+    with zipfile.ZipFile(manifest.parent / "out" / "regression.epub") as epub:
+        doc = epub.read("EPUB/piece.xhtml").decode()
+    assert re.search(r'<aside[^>]*epub:type="footnote".*class="external"', doc, re.S)
+
+
+def test_code_is_set_in_a_shipped_font(tmp_path):
+    manifest = _book(tmp_path, "Run `make book` now.\n\n```\nmake test\n```\n")
+    assert _build(manifest, "pdf") == 0
+    reader = PdfReader(manifest.parent / "out" / "regression.pdf")
+    fonts = set()
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert any("Noto-Sans-Mono" in f for f in fonts), fonts
+    assert all(re.match(r"(Charis-SIL|Noto-Sans-(Mono|Symbols-2))", f) for f in fonts), fonts
+
+
+def test_an_internal_error_is_reported_without_a_traceback(tmp_path, monkeypatch, capsys):
+    manifest = _book(tmp_path, "Text.\n")
+    from anthology import build
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated layout failure")
+
+    monkeypatch.setattr(build.pdf, "render", broken)
+    assert _build(manifest, "pdf") == 3
+    err = capsys.readouterr().err
+    assert "internal error" in err and "simulated layout failure" in err and "Traceback" not in err
+    assert not (manifest.parent / "out" / "regression.pdf").exists()
