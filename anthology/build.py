@@ -84,7 +84,7 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
     epoch = build_epoch()
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
     build_date = modified.date()
-    env = templates.environment(book.root)
+    env = templates.environment(book)
     press = (book.print.marks or bool(book.print.bleed)) if press is None else press
     outputs = AtomicOutputs(out_dir)
     try:

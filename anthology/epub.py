@@ -58,11 +58,11 @@ def documents(book: Book, env, index_entries: list, build_date: dt.date, print_l
         return env.get_template(f"parts/{name}.html").render(**common, notes_of=notes_of, **extra)
 
     docs = [
-        Document("titlepage.xhtml", "Title page", part("halftitle") + part("titlepage"), "frontmatter"),
-        Document("rights.xhtml", "Rights", part("rights", "rights"), "frontmatter"),
+        Document("titlepage.xhtml", book.labels.title_page, part("halftitle") + part("titlepage"), "frontmatter"),
+        Document("rights.xhtml", book.labels.rights, part("rights", "rights"), "frontmatter"),
     ]
     if book.preface:
-        docs.append(Document("preface.xhtml", "Preface", part("preface", "preface"), "frontmatter"))
+        docs.append(Document("preface.xhtml", book.labels.preface, part("preface", "preface"), "frontmatter"))
     for number, chapter in enumerate(book.chapters, start=1):
         docs.append(Document(chapter.file_name, chapter.title, part("chapter", chapter.id, chapter=chapter, number=number),
                              "bodymatter"))
@@ -71,9 +71,9 @@ def documents(book: Book, env, index_entries: list, build_date: dt.date, print_l
             html = template.render(book=book, piece=piece, body=fragments.epub_body(piece.body),
                                    notes=fragments.epub_notes(piece.body, piece.id))
             docs.append(Document(piece.file_name, piece.title, html, "bodymatter"))
-    docs.append(Document("credits.xhtml", "Sources and credits", part("credits"), "backmatter"))
+    docs.append(Document("credits.xhtml", book.labels.credits, part("credits"), "backmatter"))
     if index_entries:
-        docs.append(Document("index.xhtml", "Index of names and places", part("index"), "backmatter"))
+        docs.append(Document("index.xhtml", book.labels.index, part("index"), "backmatter"))
     return docs
 
 
@@ -226,9 +226,9 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
         image.properties = ["cover-image"]
         pub.add_item(image)
         pub.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-        cover_doc = Document("cover.xhtml", "Cover",
-                             f'<section class="cover" data-epub-type="cover" aria-label="Cover">'
-                             f'<img src="{cover_name}" alt="Cover: {Markup.escape(book.title)}"/></section>',
+        cover_doc = Document("cover.xhtml", book.labels.cover,
+                             f'<section class="cover" data-epub-type="cover" aria-label="{Markup.escape(book.labels.cover)}">'
+                             f'<img src="{cover_name}" alt="{Markup.escape(book.labels.cover)}: {Markup.escape(book.title)}"/></section>',
                              body_class="cover-body")
         item = epub.EpubItem(uid="cover", file_name="cover.xhtml", media_type="application/xhtml+xml",
                              content=xhtml(env, book, cover_doc))
@@ -270,15 +270,15 @@ def _uid(file_name: str) -> str:
 
 
 def _ncx_toc(book: Book, docs: list[Document]):
-    toc = [epub.Link("titlepage.xhtml", "Title page", "ncx-titlepage")]
+    toc = [epub.Link("titlepage.xhtml", book.labels.title_page, "ncx-titlepage")]
     if book.preface:
-        toc.append(epub.Link("preface.xhtml", "Preface", "ncx-preface"))
+        toc.append(epub.Link("preface.xhtml", book.labels.preface, "ncx-preface"))
     for chapter in book.chapters:
         section = epub.Section(chapter.title, href=chapter.file_name)
         toc.append((section, [epub.Link(p.file_name, p.title, f"ncx-{p.id}") for p in chapter.pieces]))
-    toc.append(epub.Link("credits.xhtml", "Sources and credits", "ncx-credits"))
+    toc.append(epub.Link("credits.xhtml", book.labels.credits, "ncx-credits"))
     if any(d.file_name == "index.xhtml" for d in docs):
-        toc.append(epub.Link("index.xhtml", "Index of names and places", "ncx-index"))
+        toc.append(epub.Link("index.xhtml", book.labels.index, "ncx-index"))
     return toc
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import glyphs, markup, schema, templates, units
 from .errors import Problems
+from .labels import EN, Labels
 from .model import Book, Chapter, IndexTerm, Piece, PrintSettings
 from .sources import LineDict, LineList, SourceError, parse_yaml, read_text, split_front_matter
 
@@ -121,6 +122,7 @@ class _Loader:
             publisher=meta.get("publisher"), date=meta.get("date"), rights=rights,
             description=meta.get("description"), cover=cover, preface=preface,
             index=self.index(data.get("index")), print=self.print_settings(data.get("print")),
+            labels=self.labels(meta.get("language", "en"), data.get("labels")),
         )
 
     def plan_chapters(self, chapters_data: list) -> list[tuple]:
@@ -252,6 +254,19 @@ class _Loader:
             else:
                 self.report(self.manifest, data.line_of(n), "an index entry must be a term, or a mapping with term: and forms:")
         return terms
+
+    def labels(self, language: str, data) -> Labels:
+        overrides = {}
+        if isinstance(data, LineDict):
+            for name, value in data.items():
+                if name not in EN:
+                    self.report(self.manifest, data.line_of(name),
+                                f"unknown label '{name}' under labels: (known: {', '.join(EN)})")
+                elif not isinstance(value, str) or not value.strip():
+                    self.report(self.manifest, data.line_of(name), f"the label '{name}' must be text")
+                else:
+                    overrides[name] = value
+        return Labels(language, overrides)
 
     def print_settings(self, data) -> PrintSettings:
         settings = PrintSettings()

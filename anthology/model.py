@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .labels import Labels
+
 
 @dataclass
 class Fragment:
@@ -88,6 +90,7 @@ class Book:
     preface: Fragment | None = None
     index: list[IndexTerm] = field(default_factory=list)
     print: PrintSettings = field(default_factory=PrintSettings)
+    labels: Labels = field(default_factory=lambda: Labels("en"))
 
     @property
     def pieces(self) -> list[Piece]:

@@ -32,6 +32,7 @@ BOOK = {
     "preface": Key("path", help="a Markdown file with the preface"),
     "index": Key("list", help="terms of the index of names and places"),
     "print": Key("mapping", help="print settings (trim, bleed, marks, sheet, signature, creep, tagged)"),
+    "labels": Key("mapping", help="the tool's own words in the book's language, e.g. contents: Inhalt"),
     "chapters": Key("list", True, "the themed chapters in reading order"),
 }
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
 from . import markup
+from .labels import Labels
 
 TOOL_ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "uk": "Ukrainian", "de": "German",
-             "fr": "French", "es": "Spanish", "uz": "Uzbek", "ky": "Kyrgyz", "be": "Belarusian"}
 
 
 def resource(book_root: Path, relative: str) -> Path:
@@ -21,55 +19,41 @@ def resource(book_root: Path, relative: str) -> Path:
     return own if own.exists() else TOOL_ROOT / relative
 
 
-def names(people: list[str]) -> str:
-    people = list(people)
-    if len(people) <= 1:
-        return "".join(people)
-    return ", ".join(people[:-1]) + " and " + people[-1]
-
-
-def longdate(date: dt.date | None) -> str:
-    return f"{date.day} {date:%B %Y}" if date else ""
-
-
-def language_name(code: str | None) -> str:
-    if not code:
-        return ""
-    return LANGUAGES.get(code.split("-")[0].lower(), code)
-
-
-def byline(piece) -> Markup:
+def byline(piece, labels: Labels) -> Markup:
     parts = []
     if piece.authors:
-        parts.append(escape(names(piece.authors)))
-    where = ", ".join(x for x in (piece.source, longdate(piece.date)) if x)
+        parts.append(escape(labels.names(piece.authors)))
+    where = ", ".join(x for x in (piece.source, labels.date(piece.date)) if x)
     if where:
         parts.append(Markup('<span class="byline-source">{}</span>').format(where))
     if piece.translators:
-        parts.append(Markup('<span class="byline-translators">Translated by {}</span>').format(names(piece.translators)))
+        parts.append(Markup('<span class="byline-translators">{}</span>').format(
+            labels.format("translated_by", names=labels.names(piece.translators))))
     return Markup(" <span class=\"sep\" aria-hidden=\"true\">·</span> ").join(parts)
 
 
-def credit_lines(piece) -> list[Markup]:
+def credit_lines(piece, labels: Labels) -> list[Markup]:
     lines = []
     if piece.authors:
-        lines.append(escape(f"By {names(piece.authors)}."))
+        lines.append(escape(labels.format("by", names=labels.names(piece.authors))))
     if piece.source or piece.date:
-        where = ", ".join(x for x in (piece.source, longdate(piece.date)) if x)
-        lines.append(escape(f"First published: {where}."))
+        where = ", ".join(x for x in (piece.source, labels.date(piece.date)) if x)
+        lines.append(escape(labels.format("first_published", where=where)))
     if piece.url:
         lines.append(Markup('<a class="external bare" href="{0}">{0}</a>').format(piece.url))
     if piece.original_language:
-        lines.append(escape(f"Original language: {language_name(piece.original_language)}."))
+        lines.append(escape(labels.format("original_language", language=labels.language(piece.original_language))))
     if piece.translators:
-        lines.append(escape(f"Translated by {names(piece.translators)}."))
+        lines.append(escape(labels.format("translated_by", names=labels.names(piece.translators)) + "."))
     if piece.credits:
         lines.append(Markup(markup.inline(piece.credits)))
     return lines
 
 
-def environment(book_root: Path) -> jinja2.Environment:
-    own = book_root / "templates"
+def environment(book) -> jinja2.Environment:
+    """Templates from the book's own templates/ folder first, then the tool's."""
+    labels = book.labels
+    own = book.root / "templates"
     search = [str(p) for p in (own, TOOL_ROOT / "templates") if p.is_dir()]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
@@ -78,6 +62,8 @@ def environment(book_root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["inline"] = lambda text: Markup(markup.inline(str(text)))
-    env.globals.update(names=names, longdate=longdate, byline=byline, credit_lines=credit_lines,
-                       language_name=language_name)
+    env.globals.update(
+        t=labels, names=labels.names, longdate=labels.date,
+        byline=lambda piece: byline(piece, labels), credit_lines=lambda piece: credit_lines(piece, labels),
+    )
     return env

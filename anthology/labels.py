@@ -1,0 +1,172 @@
+"""The words the tool itself prints (Contents, Translated by, month names …), in the book's language.
+
+English is complete; other languages fall back to English for any label they lack. A book can
+override any label with `labels:` in its manifest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+EN = {
+    "contents": "Contents",
+    "preface": "Preface",
+    "credits": "Sources and credits",
+    "index": "Index of names and places",
+    "index_short": "Index",
+    "title_page": "Title page",
+    "half_title": "Half title",
+    "rights": "Rights",
+    "cover": "Cover",
+    "landmarks": "Landmarks",
+    "start": "Start of the text",
+    "pages": "Pages of the print edition",
+    "notes": "Notes",
+    "edited_by": "Edited by {names}",
+    "translated_by": "Translated by {names}",
+    "by": "By {names}.",
+    "and": "and",
+    "first_published": "First published: {where}.",
+    "original_language": "Original language: {language}.",
+    "published_by": "Published by {publisher}",
+    "identifier": "Identifier: {identifier}",
+    "credits_pointer": "Sources and permissions for each piece are listed in “{credits}” at the end of this book.",
+    "built": "Built on {date} from the sources of this edition with anthology. Print edition: {edition}.",
+    "from_book": "from {title}",
+    "months": "January February March April May June July August September October November December",
+    "date": "{day} {month} {year}",
+    "languages": "en=English ru=Russian kk=Kazakh uk=Ukrainian de=German fr=French es=Spanish "
+                 "uz=Uzbek ky=Kyrgyz be=Belarusian",
+}
+
+RU = {
+    "contents": "Содержание",
+    "preface": "Предисловие",
+    "credits": "Источники и благодарности",
+    "index": "Указатель имён и мест",
+    "index_short": "Указатель",
+    "title_page": "Титульный лист",
+    "half_title": "Шмуцтитул",
+    "rights": "Права",
+    "cover": "Обложка",
+    "landmarks": "Ориентиры",
+    "start": "Начало текста",
+    "pages": "Страницы печатного издания",
+    "notes": "Примечания",
+    "edited_by": "Составитель: {names}",
+    "translated_by": "Перевод: {names}",
+    "by": "Автор: {names}.",
+    "and": "и",
+    "first_published": "Впервые опубликовано: {where}.",
+    "original_language": "Язык оригинала: {language}.",
+    "published_by": "Издатель: {publisher}",
+    "identifier": "Идентификатор: {identifier}",
+    "credits_pointer": "Источники и разрешения для каждого текста перечислены в разделе «{credits}» в конце книги.",
+    "built": "Собрано {date} из исходных текстов этого издания программой anthology. Печатное издание: {edition}.",
+    "from_book": "из книги «{title}»",
+    "months": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "date": "{day} {month} {year} г.",
+    "languages": "en=английский ru=русский kk=казахский uk=украинский de=немецкий fr=французский "
+                 "es=испанский uz=узбекский ky=киргизский be=белорусский",
+}
+
+DE = {
+    "contents": "Inhalt",
+    "preface": "Vorwort",
+    "credits": "Quellen und Nachweise",
+    "index": "Register der Namen und Orte",
+    "index_short": "Register",
+    "title_page": "Titelseite",
+    "half_title": "Schmutztitel",
+    "rights": "Impressum",
+    "cover": "Umschlag",
+    "landmarks": "Orientierungspunkte",
+    "start": "Beginn des Textes",
+    "pages": "Seiten der Druckausgabe",
+    "notes": "Anmerkungen",
+    "edited_by": "Herausgegeben von {names}",
+    "translated_by": "Übersetzt von {names}",
+    "by": "Von {names}.",
+    "and": "und",
+    "first_published": "Erstveröffentlichung: {where}.",
+    "original_language": "Originalsprache: {language}.",
+    "published_by": "Verlag: {publisher}",
+    "identifier": "Kennung: {identifier}",
+    "credits_pointer": "Quellen und Genehmigungen jedes Textes stehen unter „{credits}“ am Ende dieses Buches.",
+    "built": "Erstellt am {date} aus den Quellen dieser Ausgabe mit anthology. Druckausgabe: {edition}.",
+    "from_book": "aus {title}",
+    "months": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "date": "{day}. {month} {year}",
+    "languages": "en=Englisch ru=Russisch kk=Kasachisch uk=Ukrainisch de=Deutsch fr=Französisch "
+                 "es=Spanisch uz=Usbekisch ky=Kirgisisch be=Belarussisch",
+}
+
+FR = {
+    "contents": "Table des matières",
+    "preface": "Préface",
+    "credits": "Sources et remerciements",
+    "index": "Index des noms et des lieux",
+    "index_short": "Index",
+    "title_page": "Page de titre",
+    "half_title": "Faux-titre",
+    "rights": "Droits",
+    "cover": "Couverture",
+    "landmarks": "Repères",
+    "start": "Début du texte",
+    "pages": "Pages de l’édition imprimée",
+    "notes": "Notes",
+    "edited_by": "Textes réunis par {names}",
+    "translated_by": "Traduit par {names}",
+    "by": "Par {names}.",
+    "and": "et",
+    "first_published": "Première publication : {where}.",
+    "original_language": "Langue originale : {language}.",
+    "published_by": "Publié par {publisher}",
+    "identifier": "Identifiant : {identifier}",
+    "credits_pointer": "Les sources et autorisations de chaque texte figurent dans « {credits} » à la fin de ce livre.",
+    "built": "Composé le {date} à partir des sources de cette édition avec anthology. Édition imprimée : {edition}.",
+    "from_book": "extrait de {title}",
+    "months": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "date": "{day} {month} {year}",
+    "languages": "en=anglais ru=russe kk=kazakh uk=ukrainien de=allemand fr=français es=espagnol "
+                 "uz=ouzbek ky=kirghiz be=biélorusse",
+}
+
+BUILT_IN = {"en": EN, "ru": RU, "de": DE, "fr": FR}
+
+
+class Labels:
+    """Labels for one language, with the manifest's overrides; attribute access for templates."""
+
+    def __init__(self, language: str, overrides: dict | None = None):
+        base = dict(EN)
+        base.update(BUILT_IN.get(language.split("-")[0].lower(), {}))
+        base.update(overrides or {})
+        self._labels = base
+        self._months = base["months"].split()
+        self._languages = dict(pair.split("=", 1) for pair in base["languages"].split())
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self._labels[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def format(self, name: str, **values) -> str:
+        return self._labels[name].format(**values)
+
+    def date(self, date: dt.date | None) -> str:
+        if not date:
+            return ""
+        return self._labels["date"].format(day=date.day, month=self._months[date.month - 1], year=date.year)
+
+    def names(self, people: list[str]) -> str:
+        people = list(people)
+        if len(people) <= 1:
+            return "".join(people)
+        return ", ".join(people[:-1]) + f" {self._labels['and']} " + people[-1]
+
+    def language(self, code: str | None) -> str:
+        if not code:
+            return ""
+        return self._languages.get(code.split("-")[0].lower(), code)
