@@ -45,7 +45,7 @@ class Context:
 
 def _converter() -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["footnotes", "tables", "smarty", "attr_list", "sane_lists"],
+        extensions=["footnotes", "tables", "smarty", "attr_list", "sane_lists", "md_in_html"],
         extension_configs={
             "footnotes": {"USE_DEFINITION_ORDER": False, "BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "{}"},
             "smarty": {"substitutions": SMARTY},
@@ -291,13 +291,21 @@ def _drop(element) -> None:
 
 
 def _figures(root) -> None:
-    """A paragraph holding only an image becomes a figure; the image's title is the caption."""
+    """A paragraph holding only an image becomes a figure; the image's title is the caption.
+
+    In a figure written as `<figure markdown="1">` (with its own `<figcaption markdown="1">`),
+    the image's paragraph is simply unwrapped.
+    """
     for p in list(root.iter("p")):
         children = list(p)
         if len(children) != 1 or children[0].tag != "img" or (p.text or "").strip() \
                 or (children[0].tail or "").strip():
             continue
         img = children[0]
+        if p.getparent().tag == "figure":
+            img.tail = p.tail
+            p.getparent().replace(p, img)
+            continue
         figure = etree.Element("figure")
         figure.set("class", "figure")
         img.tail = None

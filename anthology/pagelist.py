@@ -20,8 +20,12 @@ END = 10**9  # a character count past the end of any section
 _SPACE = re.compile(r"\s+")
 
 
+_INVISIBLE = dict.fromkeys(map(ord, HYPHEN + "\u00ad\u200b\u2060\ufeff"))  # added by layout or print_body
+
+
 def _count(text: str) -> int:
-    return len(_SPACE.sub("", text.replace(HYPHEN, "").replace("\u00ad", "")))
+    """Non-space characters as the EPUB has them: hyphens of hyphenation, break hints left out."""
+    return len(_SPACE.sub("", text.translate(_INVISIBLE)))
 
 
 def _text_boxes(box):
