@@ -26,14 +26,13 @@ class Document:
     content: str           # body content (XHTML)
     body_type: str = ""
     body_class: str = ""
-    linear: bool = True
 
 
 @dataclass
 class EpubExtras:
-    """What the print layout tells the EPUB: page breaks, and labels for index locators."""
+    """What the print edition gives the EPUB: its page breaks and page list, the cover image."""
 
-    page_breaks: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)  # file -> (element id, word, label)
+    page_breaks: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)  # file -> (section id, characters before, label)
     page_labels: list[tuple[str, str]] = field(default_factory=list)  # (label, href) in reading order
     cover_png: bytes | None = None
     print_edition: str = ""
@@ -82,14 +81,19 @@ def xhtml(env, book: Book, doc: Document, breaks: list[tuple[str, int, str]] | N
     text = env.get_template("epub-document.xhtml").render(
         book=book, title=re.sub(r"<[^>]+>", "", doc.title), content=Markup(doc.content),
         body_type=doc.body_type, body_class=doc.body_class)
-    root = etree.fromstring(text.encode("utf-8"))
+    root = _epub_types(etree.fromstring(text.encode("utf-8")))
+    if breaks:
+        insert_page_breaks(root, breaks)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def _epub_types(root):
+    """Templates and fragments write data-epub-type (HTML has no namespaces); XHTML gets epub:type."""
     for element in root.iter():
         value = element.attrib.pop("data-epub-type", None)
         if value:
             element.set(f"{{{OPS}}}type", value)
-    if breaks:
-        insert_page_breaks(root, breaks)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+    return root
 
 
 def insert_page_breaks(root, breaks: list[tuple[str, int, str]]) -> None:
@@ -145,15 +149,11 @@ def _place_at(element, chars: int, marker) -> None:
     element.append(marker)
 
 
-def nav_document(env, book: Book, docs: list[Document], extras: EpubExtras, index_entries) -> bytes:
-    link = link_for(book)
-    html = env.get_template("nav.xhtml").render(book=book, link=link, index=index_entries,
-                                                page_labels=extras.page_labels, has_cover=True)
-    root = etree.fromstring(html.encode("utf-8"))
-    for element in root.iter():
-        value = element.attrib.pop("data-epub-type", None)
-        if value:
-            element.set(f"{{{OPS}}}type", value)
+def nav_document(env, book: Book, extras: EpubExtras, index_entries, has_cover: bool) -> bytes:
+    """The EPUB 3 navigation document: contents, landmarks, and the print edition's page list."""
+    html = env.get_template("nav.xhtml").render(book=book, index=index_entries,
+                                                page_labels=extras.page_labels, has_cover=has_cover)
+    root = _epub_types(etree.fromstring(html.encode("utf-8")))
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
@@ -244,7 +244,7 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
         pub.add_item(item)
         items[doc.file_name] = item
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=nav_document(env, book, docs, extras, index_entries))
+                        content=nav_document(env, book, extras, index_entries, has_cover=bool(cover_bytes)))
     nav.properties = ["nav"]
     pub.add_item(nav)
 
