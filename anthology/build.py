@@ -91,7 +91,7 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
         entries = index.mark(book)
         layout = None
         if any(f in formats for f in ("pdf", "epub", "zine")):
-            layout = _print_layout(book, env, entries, build_date, report)
+            layout = _print_layout(book, env, entries, build_date)
         reading_pdf = None
         if "pdf" in formats:
             reading_pdf = outputs.temp_for(f"{book.output}.pdf")
@@ -113,6 +113,8 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
             from . import minizine
 
             minizine.build(book, env, piece, outputs)
+        if layout is not None:
+            _report_print_warnings(layout, report)
         if "epub" in formats:
             extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({pdf.print_label(book)}), "
                                                   f"{book.output}.pdf")
@@ -129,15 +131,18 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
     return report
 
 
-def _print_layout(book: Book, env, entries, build_date, report: BuildReport):
+def _print_layout(book: Book, env, entries, build_date):
     """Lay out the print edition; with an index, twice: the second time with its page numbers."""
     layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date)
     if entries:
         index.resolve(entries, layout.anchor_pages())
         layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date)
+    return layout
+
+
+def _report_print_warnings(layout, report: BuildReport) -> None:
     report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning") for w in layout.warnings]
     report.warnings += [Problem("PDF", None, f"resource refused: {u}", "FETCH", "warning") for u in layout.refused]
-    return layout
 
 
 def check(manifest: Path) -> Book:

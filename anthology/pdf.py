@@ -120,6 +120,13 @@ def render(book: Book, env, *, index_entries: list, build_date, press: bool = Fa
     return PrintResult(document, list(warnings), list(fetcher.refused))
 
 
+# Logged at every write on machines without libharfbuzz-subset: about the machine, not the book.
+MACHINE_NOTICES = ("HarfBuzz-Subset",)
+
+
 def write(result: PrintResult, target: Path, book: Book) -> None:
-    result.document.write_pdf(target, pdf_tags=book.print.tagged,
-                              pdf_variant="pdf/ua-1" if book.print.tagged else None)
+    """Write the laid-out book; warnings WeasyPrint logs while writing join the result's."""
+    with captured_warnings() as warnings:
+        result.document.write_pdf(target, pdf_tags=book.print.tagged,
+                                  pdf_variant="pdf/ua-1" if book.print.tagged else None)
+    result.warnings += [w for w in warnings if not any(n in w for n in MACHINE_NOTICES)]
