@@ -72,3 +72,18 @@ def test_an_internal_error_is_reported_without_a_traceback(tmp_path, monkeypatch
     err = capsys.readouterr().err
     assert "internal error" in err and "simulated layout failure" in err and "Traceback" not in err
     assert not (manifest.parent / "out" / "regression.pdf").exists()
+
+
+def test_the_generated_cover_fills_its_image_edge_to_edge(tmp_path):
+    """The book's page rules (margins of left and right pages) once left a white band on the cover."""
+    import io
+
+    from PIL import Image
+
+    manifest = _book(tmp_path, "Text.\n")
+    assert _build(manifest, "epub") == 0
+    with zipfile.ZipFile(manifest.parent / "out" / "regression.epub") as epub:
+        image = Image.open(io.BytesIO(epub.read("EPUB/images/cover.png"))).convert("RGB")
+    corners = {image.getpixel(xy) for xy in [(2, 2), (image.width - 3, 2), (2, image.height - 3),
+                                             (image.width - 3, image.height - 3)]}
+    assert len(corners) == 1 and corners != {(255, 255, 255)}, corners
