@@ -66,7 +66,7 @@ def render(text: str, ctx: Context) -> Fragment:
     _MD.reset()
     body = _MD.convert(source)
     root = lxml_html.fragment_fromstring(body or "<p></p>", create_parent="div")
-    sanitize(root)
+    refused = sanitize(root)
     links = _rewrite_links(root, ctx)  # before the notes are taken out: links in notes too
     notes = _take_notes(root, ctx.id_prefix)
     _figures(root)
@@ -74,21 +74,37 @@ def render(text: str, ctx: Context) -> Fragment:
     if ctx.kind == "lyrics":
         _verse(root)
     _heading_ids(root, ctx.id_prefix)
-    _check_raw_images(root, text, ctx, images)
+    _check_raw_images(root, text, ctx, images, refused)
     return Fragment(html=_serialize(root), notes=notes, images=images, links=links)
 
 
-def _check_raw_images(root, text: str, ctx: Context, images: list[Path]) -> None:
-    """Every <img> (Markdown or raw HTML) must be a file inside the book; others are dropped."""
+def _source_line(text: str, src: str, ctx: Context) -> int | None:
+    """The line of an image source in the text: as an attribute value first, else anywhere."""
+    for needle in (f'"{src}"', f"'{src}'", f"({src}", src):
+        index = text.find(needle)
+        if index >= 0:
+            return _line(text, index, ctx)
+    return None
+
+
+def _check_raw_images(root, text: str, ctx: Context, images: list[Path], refused: list[str]) -> None:
+    """Every <img> (Markdown or raw HTML) must be a file inside the book; others are dropped.
+
+    Markdown images were checked (with alt text) before conversion; raw HTML ones are checked here,
+    including those whose remote or file: source the sanitizer took away."""
+    reported = {target for _alt, target in ((m.group(1), m.group(2)) for m in _IMAGE.finditer(text))}
+    for src in refused:
+        if src not in reported:
+            ctx.report(_source_line(text, src, ctx), f"the image '{src}' is not a file in the book's folder: "
+                                                     "put the image in the book and use a relative path")
     for img in list(root.iter("img")):
         src = img.get("src", "")
         path = _inside(ctx, src) if src and not _EXTERNAL.match(src) and not src.startswith("/") else None
         if path is None or not path.is_file() or path.suffix.lower() not in IMAGE_TYPES:
-            if src and path not in images:
-                index = text.find(src)
-                line = _line(text, index, ctx) if index >= 0 else None
-                ctx.report(line, f"the image '{src}' is not an image file inside the book's folder: "
-                                 "put the image in the book and use a relative path")
+            if src and src not in reported:
+                ctx.report(_source_line(text, src, ctx), f"the image '{src}' is not an image file inside "
+                                                         "the book's folder: put the image in the book and "
+                                                         "use a relative path")
             parent = img.getparent()
             if parent.tag == "figure":
                 parent.getparent().remove(parent)

@@ -20,8 +20,11 @@ ATTRIBUTES = {"id", "class", "lang", "title", "dir", "href", "src", "alt", "cols
 SAFE_URL = re.compile(r"^(https?:|mailto:|#|[^:]*$)", re.I)
 
 
-def sanitize(root) -> None:
-    """Clean an lxml tree in place: unknown elements unwrapped, dangerous ones removed."""
+def sanitize(root) -> list[str]:
+    """Clean an lxml tree in place: unknown elements unwrapped, dangerous ones removed.
+
+    Returns the image sources it took away (remote or file: URLs), so they can be reported."""
+    refused: list[str] = []
     for element in list(root.iter()):
         if element is root:
             continue
@@ -39,8 +42,12 @@ def sanitize(root) -> None:
                 del element.attrib[name]
             elif name in ("href", "src", "cite") and not SAFE_URL.match(re.sub(r"\s", "", value)):
                 del element.attrib[name]
+                if name == "src":
+                    refused.append(value)
             elif name == "src" and re.match(r"^(https?:)?//", value, re.I):
                 del element.attrib[name]  # no remote resources in either output
+                refused.append(value)
+    return refused
 
 
 def remove_element(element) -> None:
