@@ -368,21 +368,24 @@ def _skipped_in_reading(element) -> bool:
             or "notes" in classes or "noteref" in classes)
 
 
-def words_after_page_breaks(root, count: int = 8) -> list[tuple[str, list[str]]]:
-    """(label, the first `count` words after the marker) for every epub:type="pagebreak" marker of
-    an XHTML document, in document order; notes and note calls are skipped."""
-    found: list[tuple[str, list[str]]] = []
+def words_around_page_breaks(root, count: int = 8) -> list[tuple[str, str, list[str]]]:
+    """(label, the word before the marker, the first `count` words after it) for every
+    epub:type="pagebreak" marker of an XHTML document, in document order; notes and note calls
+    are skipped."""
+    seen: list[str] = []
+    found: list[tuple[str, str, list[str]]] = []
 
     def feed(text):
         if text:
             new = words(text)
-            for _label, collected in found:
+            seen.extend(new)
+            for _label, _before, collected in found:
                 if len(collected) < count:
                     collected.extend(new)
 
     def walk(element):
         if element.get(EPUB_TYPE) == "pagebreak":
-            found.append((element.get("aria-label") or element.get("title") or "", []))
+            found.append((element.get("aria-label") or element.get("title") or "", seen[-1] if seen else "", []))
             return
         feed(element.text)
         for child in element:
@@ -391,7 +394,12 @@ def words_after_page_breaks(root, count: int = 8) -> list[tuple[str, list[str]]]
             feed(child.tail)
 
     walk(root.find("x:body", NS))
-    return [(label, collected[:count]) for label, collected in found]
+    return [(label, before, collected[:count]) for label, before, collected in found]
+
+
+def words_after_page_breaks(root, count: int = 8) -> list[tuple[str, list[str]]]:
+    """(label, the first `count` words after the marker) for every pagebreak marker."""
+    return [(label, after) for label, _before, after in words_around_page_breaks(root, count)]
 
 
 def nav_list(nav_root, kind: str):

@@ -16,7 +16,6 @@ from pypdf import PdfReader
 
 from book_helpers import (
     EPUB_TYPE,
-    _skipped_in_reading,
     NS,
     XHTML_NS,
     Epub,
@@ -27,6 +26,7 @@ from book_helpers import (
     run_cli,
     words,
     words_after_page_breaks,
+    words_around_page_breaks,
     xhtml_ids,
 )
 from conftest import EPOCH
@@ -579,33 +579,6 @@ def test_build_check_epub_exits_0_when_epubcheck_finds_only_warnings(tmp_path, m
     assert "x.epub!EPUB/nav.xhtml:3: warning: something odd [HTM-999]" in run.err
 
 
-def _words_around_markers(root) -> list[tuple[str, str, list[str]]]:
-    """(label, the word before the marker, the 3 words after it) for each pagebreak marker."""
-    seen: list[str] = []
-    found: list[tuple[str, str, list[str]]] = []
-
-    def feed(text):
-        if text:
-            new = words(text)
-            seen.extend(new)
-            for _label, _before, after in found:
-                if len(after) < 3:
-                    after.extend(new)
-
-    def walk(element):
-        if element.get(EPUB_TYPE) == "pagebreak":
-            found.append((element.get("aria-label"), seen[-1] if seen else "", []))
-            return
-        feed(element.text)
-        for child in element:
-            if isinstance(child.tag, str) and not _skipped_in_reading(child):
-                walk(child)
-            feed(child.tail)
-
-    walk(root.find("x:body", NS))
-    return [(label, before, after[:3]) for label, before, after in found]
-
-
 @pytest.mark.parametrize("name", PAGED_BOOKS)
 def test_the_marker_stands_exactly_before_the_first_words_of_its_page(builds, name):
     """Stricter than the test above: the words right after marker N are the very first words of
@@ -616,7 +589,7 @@ def test_the_marker_stands_exactly_before_the_first_words_of_its_page(builds, na
     epub = built.open_epub()
     wrong = []
     for href in epub.spine:
-        for label, before, after in _words_around_markers(epub.xml(href)):
+        for label, before, after in words_around_page_breaks(epub.xml(href), count=3):
             page = pages[int(label) - 1]
             if not page or _is_printed_contents(page):
                 continue
