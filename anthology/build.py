@@ -98,7 +98,7 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
             pdf.write(layout, reading_pdf, book)
             if press:
                 press_layout = pdf.render(book, env, index_entries=index.for_print(entries),
-                                          build_date=build_date, press=True)
+                                          build_date=build_date, press=True, long_notes=layout.long_notes)
                 pdf.write(press_layout, outputs.temp_for(f"{book.output}-press.pdf"), book)
         if "zine" in formats:
             from . import zine
@@ -132,11 +132,25 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
 
 
 def _print_layout(book: Book, env, entries, build_date):
-    """Lay out the print edition; with an index, twice: the second time with its page numbers."""
+    """Lay out the print edition, as often as it takes (three times at most) until the index has
+    the page numbers of this very layout and every footnote fits at the foot of its page (a
+    footnote too long for that goes to the end of its piece instead, so none of it is lost)."""
+    long_notes: frozenset[str] = frozenset()
     layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date)
-    if entries:
+    for _ in range(2):
+        overflowing = layout.overflowing_notes() - long_notes
+        index_stale = bool(entries) and (entries[0].pages is None or bool(overflowing))
+        if not overflowing and not index_stale:
+            break
+        long_notes |= overflowing
+        if entries and not overflowing:
+            index.resolve(entries, layout.anchor_pages())  # pages will not move: only the index changes
+        layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date,
+                            long_notes=long_notes)
+    if entries and entries[0].pages is None:
         index.resolve(entries, layout.anchor_pages())
-        layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date)
+        layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date,
+                            long_notes=long_notes)
     return layout
 
 

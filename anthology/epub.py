@@ -50,20 +50,19 @@ def documents(book: Book, env, index_entries: list, build_date: dt.date, print_l
     """Every content document of the EPUB in reading order (nav and cover excepted)."""
     link = link_for(book)
     common = dict(book=book, link=link, index=index_entries, build_date=build_date, print_label=print_label,
-                  body_of=fragments.epub_body)
+                  body_of=fragments.epub_body, notes_of=fragments.epub_notes)
 
-    def part(name: str, prefix: str = "", **extra) -> str:
-        notes_of = lambda fragment: fragments.epub_notes(fragment, prefix)  # noqa: E731
-        return env.get_template(f"parts/{name}.html").render(**common, notes_of=notes_of, **extra)
+    def part(name: str, **extra) -> str:
+        return env.get_template(f"parts/{name}.html").render(**common, **extra)
 
     docs = [
         Document("titlepage.xhtml", book.labels.title_page, part("halftitle") + part("titlepage"), "frontmatter"),
-        Document("rights.xhtml", book.labels.rights, part("rights", "rights"), "frontmatter"),
+        Document("rights.xhtml", book.labels.rights, part("rights"), "frontmatter"),
     ]
     if book.preface:
-        docs.append(Document("preface.xhtml", book.labels.preface, part("preface", "preface"), "frontmatter"))
+        docs.append(Document("preface.xhtml", book.labels.preface, part("preface"), "frontmatter"))
     for number, chapter in enumerate(book.chapters, start=1):
-        docs.append(Document(chapter.file_name, chapter.title, part("chapter", chapter.id, chapter=chapter, number=number),
+        docs.append(Document(chapter.file_name, chapter.title, part("chapter", chapter=chapter, number=number),
                              "bodymatter"))
         for piece in chapter.pieces:
             template = env.get_template(f"pieces/{piece.kind}.html")

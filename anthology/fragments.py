@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .model import Fragment
 from .sanitize import remove_element
@@ -86,33 +86,62 @@ def _inline_only(note) -> None:
             element.tail = re.sub(r"\s*\n\s*", " ", element.tail)
 
 
-def print_body(fragment: Fragment | None) -> Markup:
-    """Each note call becomes a <span class="footnote"> holding the note, for float: footnote."""
+def _note_runs(content: str):
+    """A note's content as one inline run (a list of nodes) with its paragraphs as spans."""
+    note = parse(content)
+    for p in note.iter("p"):
+        p.tag = "span"
+        p.set("class", "note-p")
+    _inline_only(note)
+    children = list(note)
+    for i, child in enumerate(children):
+        if i and child.get("class") == "note-p":
+            child.text = " " + (child.text or "")
+    return note.text, children
+
+
+def print_body(fragment: Fragment | None, long_notes: frozenset[str] = frozenset()) -> Markup:
+    """The fragment for print: each note call becomes a <span class="footnote"> holding the note
+    (for float: footnote), except the notes in `long_notes` (too long for one page's foot), whose
+    calls stay links to the end of the piece (see print_endnotes). Links to other pieces point
+    inside the one print document."""
     if not fragment:
         return Markup("")
-    if not fragment.notes and not fragment.links:
+    if not fragment.notes and not fragment.links and ".xhtml" not in fragment.html:
         return Markup(fragment.html)
     root = parse(fragment.html)
     for link in root.xpath("//a[contains(@class, 'external')]"):
         _breakable(link)
+    for link in root.xpath("//a[contains(@class, 'internal')]"):
+        piece, _, anchor = link.get("href", "").partition("#")
+        link.set("href", "#" + (anchor or piece.removesuffix(".xhtml")))
     notes = dict(fragment.notes)
     for call in root.xpath("//a[@class='noteref']"):
-        number = call.text
+        number, target = call.text, call.get("href", "#")[1:]
+        if target in long_notes:
+            call.set("class", "noteref endnote-call")
+            continue
         span = etree.Element("span")
         span.set("class", "footnote")
         span.set("data-n", number)
-        span.set("id", call.get("href", "#")[1:])
-        note = parse(notes.get(number, ""))
-        for p in note.iter("p"):
-            p.tag = "span"
-            p.set("class", "note-p")
-        _inline_only(note)
-        span.text = note.text
-        children = list(note)
-        for i, child in enumerate(children):
-            if i and child.get("class") == "note-p":
-                child.text = " " + (child.text or "")
+        span.set("id", target)
+        span.text, children = _note_runs(notes.get(number, ""))
+        for child in children:
             span.append(child)
         span.tail = call.tail
         call.getparent().replace(call, span)
     return Markup(serialize_children(root))
+
+
+def print_endnotes(fragment: Fragment | None, prefix: str, long_notes: frozenset[str], heading: str) -> Markup:
+    """The notes too long for a page's foot, printed after the piece (text never lost)."""
+    if not fragment or not long_notes:
+        return Markup("")
+    out = []
+    for number, content in fragment.notes:
+        note_id = f"{prefix}-note-{number}"
+        if note_id in long_notes:
+            out.append(f'<div class="endnote" id="{note_id}"><span class="endnote-number">{number}.</span> {content}</div>')
+    if not out:
+        return Markup("")
+    return Markup(f'<section class="endnotes"><p class="endnotes-title">{escape(heading)}</p>{"".join(out)}</section>')

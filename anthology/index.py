@@ -30,7 +30,12 @@ class Locator:
 @dataclass
 class Entry:
     term: str
-    locators: list[Locator] = field(default_factory=list)
+    occurrences: list[Locator] = field(default_factory=list)  # every occurrence, in reading order
+    pages: list[Locator] | None = None  # one locator per print page, once the layout is known
+
+    @property
+    def locators(self) -> list[Locator]:
+        return self.pages if self.pages is not None else self.occurrences
 
     @property
     def letter(self) -> str:
@@ -63,13 +68,13 @@ def mark(book: Book) -> list[Entry]:
         def anchor_for(form: str) -> str:
             counter[0] += 1
             anchor = f"{prefix}-ix-{counter[0]}"
-            entries[form_to_term[form]].locators.append(Locator(anchor, file))
+            entries[form_to_term[form]].occurrences.append(Locator(anchor, file))
             return anchor
 
         fragment.html = _mark_html(fragment.html, pattern, anchor_for)
         fragment.notes = [(n, _mark_html(html, pattern, anchor_for)) for n, html in fragment.notes]
     result = sorted(entries.values(), key=lambda e: _sort_key(e.term))
-    return [e for e in result if e.locators]
+    return [e for e in result if e.occurrences]
 
 
 def _sort_key(term: str) -> str:
@@ -121,17 +126,16 @@ def _split(owner, text: str, pattern, anchor_for, at_start: bool) -> str:
 
 
 def resolve(entries: list[Entry], anchor_pages: dict[str, int]) -> None:
-    """Give each locator its print page; keep one locator per page."""
+    """Give the entries their print pages: one locator per page (the first occurrence on it)."""
     for entry in entries:
-        kept, pages = [], set()
-        for locator in entry.locators:
-            page = anchor_pages.get(locator.anchor)
-            if page is None or page in pages:
+        kept, seen = [], set()
+        for occurrence in entry.occurrences:
+            page = anchor_pages.get(occurrence.anchor)
+            if page is None or page in seen:
                 continue
-            pages.add(page)
-            locator.label, locator.resolved = str(page), True
-            kept.append(locator)
-        entry.locators = kept
+            seen.add(page)
+            kept.append(Locator(occurrence.anchor, occurrence.file, str(page), True))
+        entry.pages = kept
 
 
 def for_print(entries: list[Entry]) -> list[dict]:

@@ -60,6 +60,8 @@ def page_breaks(document, scopes: dict[str, str]):
             return scope_cache[element]
         node, found = element, None
         while node is not None:
+            if "endnotes" in (node.get("class") or "").split():
+                break  # notes printed after a piece are notes (asides) in the EPUB: not counted
             if node.get("id") in scopes and node.tag == "section":
                 found = node.get("id")
                 break

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import weasyprint
 from markupsafe import Markup
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -44,6 +45,21 @@ class PrintResult:
     document: object
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    long_notes: frozenset[str] = frozenset()  # notes printed at the end of their piece
+
+    def overflowing_notes(self) -> set[str]:
+        """Ids of footnotes that do not fit in their page's footnote area (WeasyPrint does not
+        split a footnote over two pages: the end of such a note would be lost)."""
+        found = set()
+        for page in self.document.pages:
+            for area in page._page_box.children:
+                if not isinstance(area, boxes.FootnoteAreaBox):
+                    continue
+                limit = area.position_y + area.margin_height() + 1
+                for note in area.children:
+                    if note.position_y + note.margin_height() > limit and note.element is not None:
+                        found.add(note.element.get("id"))
+        return found
 
     def anchor_pages(self) -> dict[str, int]:
         """Page number (1-based) of every anchor (id) in the laid-out document."""
@@ -88,12 +104,20 @@ def print_label(book: Book) -> str:
     return f"{book.print.trim_name}, {width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
 
 
-def book_html(book: Book, env, index_entries: list, build_date, page_rules: str) -> str:
+def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
+              long_notes: frozenset[str] = frozenset()) -> str:
     stylesheet = templates.resource(book.root, "styles/book.css")
+
+    def body_of(fragment):
+        return fragments.print_body(fragment, long_notes)
+
+    def notes_of(fragment, prefix):
+        return fragments.print_endnotes(fragment, prefix, long_notes, book.labels.notes)
 
     def render_piece(piece):
         template = env.get_template(f"pieces/{piece.kind}.html")
-        return Markup(template.render(book=book, piece=piece, body=fragments.print_body(piece.body), notes=""))
+        return Markup(template.render(book=book, piece=piece, body=body_of(piece.body),
+                                      notes=notes_of(piece.body, piece.id)))
 
     keywords = ", ".join(["anthology"] + [c.title for c in book.chapters])
     meta = [("author", ", ".join(book.authors or book.editors)), ("keywords", keywords),
@@ -101,15 +125,16 @@ def book_html(book: Book, env, index_entries: list, build_date, page_rules: str)
     meta = [(k, v) for k, v in meta if v]
     return env.get_template("book.html").render(
         book=book, stylesheet=stylesheet.as_uri(), pdf_meta=meta, index=index_entries,
-        render_piece=render_piece, body_of=fragments.print_body, notes_of=lambda f: "",
+        render_piece=render_piece, body_of=body_of, notes_of=notes_of,
         link=lambda target: f"#{target}", build_date=build_date, print_label=print_label(book),
         page_css=page_rules,
     )
 
 
-def render(book: Book, env, *, index_entries: list, build_date, press: bool = False) -> PrintResult:
+def render(book: Book, env, *, index_entries: list, build_date, press: bool = False,
+           long_notes: frozenset[str] = frozenset()) -> PrintResult:
     """Lay out the book; the result can be inspected (anchor pages) before it is written."""
-    html = book_html(book, env, index_entries, build_date, page_css(book, press))
+    html = book_html(book, env, index_entries, build_date, page_css(book, press), long_notes)
     fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"])
     fonts = FontConfiguration()
     with captured_warnings() as warnings:
@@ -117,7 +142,7 @@ def render(book: Book, env, *, index_entries: list, build_date, press: bool = Fa
             font_config=fonts, pdf_tags=book.print.tagged,
             pdf_variant="pdf/ua-1" if book.print.tagged else None,
         )
-    return PrintResult(document, list(warnings), list(fetcher.refused))
+    return PrintResult(document, list(warnings), list(fetcher.refused), long_notes)
 
 
 # Logged at every write on machines without libharfbuzz-subset: about the machine, not the book.

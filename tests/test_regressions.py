@@ -87,3 +87,37 @@ def test_the_generated_cover_fills_its_image_edge_to_edge(tmp_path):
     corners = {image.getpixel(xy) for xy in [(2, 2), (image.width - 3, 2), (2, image.height - 3),
                                              (image.width - 3, image.height - 3)]}
     assert len(corners) == 1 and corners != {(255, 255, 255)}, corners
+
+
+def test_a_footnote_too_long_for_one_page_is_printed_whole_after_its_piece(tmp_path):
+    """WeasyPrint cannot split a footnote over two pages: the end of a long note fell off the page.
+    Such a note now goes to the end of its piece, under a "Notes" heading, and none of it is lost."""
+    body = "\n\n".join(f"Paragraph {i} " + "lorem ipsum dolor sit amet " * 12 + ("[^long]" if i == 6 else "")
+                       for i in range(1, 14))
+    note = " ".join(f"Note sentence {i} runs on and on with words." for i in range(1, 90))
+    manifest = _book(tmp_path, body + "\n\n[^long]: " + note + "\n")
+    assert _build(manifest, "pdf", "epub") == 0
+    text = _pdf_text(manifest.parent / "out" / "regression.pdf")
+    text = re.sub(r"\s+", " ", re.sub(r"[\u2010-]\s*\n", "", text))  # undo hyphenation at line ends
+    found = {int(n) for n in re.findall(r"sentence (\d+) runs", text)}  # "Note" may end a page
+    assert found == set(range(1, 90))
+    assert "Notes" in text
+    with zipfile.ZipFile(manifest.parent / "out" / "regression.epub") as epub:
+        doc = epub.read("EPUB/piece.xhtml").decode()
+    assert 'epub:type="footnote"' in doc and "Note sentence 89" in doc  # the EPUB keeps its pop-up note
+
+
+def test_a_link_to_another_piece_is_an_internal_link_in_the_pdf(tmp_path):
+    """Links to another piece once pointed at 'other.xhtml' in the PDF: a dead file link on paper."""
+    manifest = _book(tmp_path, "See [the other piece](other.md#a-section) and [its start](other.md).\n")
+    (tmp_path / "p" / "other.md").write_text("---\ntitle: Other\n---\n## A section\n\nText.\n", encoding="utf-8")
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("[p/piece.md]", "[p/piece.md, p/other.md]"),
+                        encoding="utf-8")
+    assert _build(manifest, "pdf") == 0
+    reader = PdfReader(manifest.parent / "out" / "regression.pdf")
+    actions = [annot.get_object().get("/A", {}) for page in reader.pages for annot in (page.get("/Annots") or [])]
+    uris = [str(a.get("/URI")) for a in actions if "/URI" in a]
+    assert not [u for u in uris if ".xhtml" in u or ".md" in u], uris
+    targets = [annot.get_object().get("/Dest") or annot.get_object().get("/A", {}).get("/D")
+               for page in reader.pages for annot in (page.get("/Annots") or [])]
+    assert any(t is not None for t in targets)
