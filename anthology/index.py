@@ -21,7 +21,8 @@ class Locator:
     resolved: bool = False
 
     def print_view(self) -> dict:
-        return {"href": f"#{self.anchor}", "label": self.label, "resolved": self.resolved}
+        """In print the number itself comes from target-counter(), so it is always the page's."""
+        return {"href": f"#{self.anchor}", "label": "", "resolved": self.resolved}
 
     def epub_view(self) -> dict:
         return {"href": f"{self.file}#{self.anchor}", "label": self.label, "resolved": self.resolved}
