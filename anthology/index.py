@@ -10,7 +10,7 @@ from lxml import etree
 from . import fragments
 from .model import Book, Fragment
 
-SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption"}
+SKIP = {"h1", "h2", "h3", "h4", "h5", "h6"}  # headings are not indexed; captions are text
 
 
 @dataclass
