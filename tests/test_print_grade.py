@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
-import textwrap
 
 import pytest
 import yaml
-from lxml import etree
 from pypdf import PdfReader
 
 from book_helpers import (
-    EPUB_TYPE,
     MM,
     REPO,
     XHTML_NS,

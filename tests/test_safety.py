@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from book_helpers import FIXTURES, NS, Epub, run_cli, write_book
+from book_helpers import FIXTURES, Epub, run_cli, write_book
 
 # ------------------------------------------------------------------ an audit hook records opens and sockets
 _RECORDING: list[list] = []
