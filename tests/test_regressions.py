@@ -121,3 +121,33 @@ def test_a_link_to_another_piece_is_an_internal_link_in_the_pdf(tmp_path):
     targets = [annot.get_object().get("/Dest") or annot.get_object().get("/A", {}).get("/D")
                for page in reader.pages for annot in (page.get("/Annots") or [])]
     assert any(t is not None for t in targets)
+
+
+def test_svg_and_jpeg_figures_in_a_chapter_intro_build_clean(tmp_path):
+    """A book of another shape: figures in a chapter introduction, SVG and JPEG, US Letter."""
+    from PIL import Image
+
+    from anthology.validate import epubcheck
+
+    manifest = _book(tmp_path, "![A grey photo](img/photo.jpg \"A photo\")\n", "print:\n  trim: letter\n")
+    (tmp_path / "p" / "img").mkdir()
+    Image.new("RGB", (40, 30), (200, 200, 220)).save(tmp_path / "p" / "img" / "photo.jpg")
+    (tmp_path / "p" / "img" / "diagram.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><circle cx="100" cy="50" r="30"/></svg>',
+        encoding="utf-8")
+    (tmp_path / "p" / "intro.md").write_text('![A diagram with a circle](img/diagram.svg "Diagram")\n',
+                                             encoding="utf-8")
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "  - title: One\n", "  - title: One\n    intro: p/intro.md\n"), encoding="utf-8")
+    assert _build(manifest, "epub", "pdf") == 0
+    epub_path = manifest.parent / "out" / "regression.epub"
+    assert [p for p in epubcheck(epub_path) if p.level in ("error", "warning")] == []
+    with zipfile.ZipFile(epub_path) as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+        chapter = epub.read("EPUB/chapter-1.xhtml").decode()
+    assert re.search(r'href="p/img/diagram.svg"[^>]*media-type="image/svg\+xml"', opf)
+    assert re.search(r'href="p/img/photo.jpg"[^>]*media-type="image/jpeg"', opf)
+    assert "<figcaption>Diagram</figcaption>" in chapter
+    reader = PdfReader(manifest.parent / "out" / "regression.pdf")
+    assert round(float(reader.pages[0].mediabox.width)) == 612
+    assert any(page.images for page in reader.pages)  # the JPEG is drawn
