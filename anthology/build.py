@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import cover, epub, epubzip, index, pagelist, pdf, templates
-from .errors import Problem
+from .errors import BookError, Problem
 from .manifest import load_book
 from .model import Book
 
@@ -78,8 +81,34 @@ class AtomicOutputs:
 
 def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | None = None,
           piece: str | None = None) -> BuildReport:
-    """Build the requested formats. Raises BookError (nothing written) when the sources are wrong."""
+    """Build the requested formats. Raises BookError (nothing written) when the sources are wrong,
+    a book's own template included."""
     book = load_book(manifest)
+    try:
+        return _build(book, out_dir, formats, press, piece)
+    except jinja2.TemplateError as exc:
+        raise BookError([_template_problem(book, exc)]) from None
+
+
+def _template_problem(book: Book, exc) -> Problem:
+    """A template error as a book problem: the template's file and line when Jinja2 knows them."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    if not name:  # a runtime error: Jinja2 puts the template's own line in the traceback
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xhtml"))]
+        if frames:
+            name, line = frames[-1].filename, frames[-1].lineno
+    where = name or "templates"
+    if name:
+        try:
+            where = str(Path(name).resolve().relative_to(book.root.resolve()))
+        except ValueError:
+            where = str(Path(name).relative_to(templates.TOOL_ROOT)) if Path(name).is_absolute() \
+                and templates.TOOL_ROOT in Path(name).parents else name
+    return Problem(where, line, f"template error: {exc.message or exc}")
+
+
+def _build(book: Book, out_dir: Path, formats: list[str], press: bool | None, piece: str | None) -> BuildReport:
     report = BuildReport()
     epoch = build_epoch()
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)

@@ -151,3 +151,15 @@ def test_svg_and_jpeg_figures_in_a_chapter_intro_build_clean(tmp_path):
     reader = PdfReader(manifest.parent / "out" / "regression.pdf")
     assert round(float(reader.pages[0].mediabox.width)) == 612
     assert any(page.images for page in reader.pages)  # the JPEG is drawn
+
+
+def test_an_error_in_the_books_own_template_names_the_template_and_line(tmp_path, capsys):
+    manifest = _book(tmp_path, "Text.\n")
+    (tmp_path / "templates" / "pieces").mkdir(parents=True)
+    (tmp_path / "templates" / "pieces" / "article.html").write_text(
+        '{% extends "pieces/_piece.html" %}\n{% block body %}\n{{ no_such_value.x }}\n{% endblock %}\n',
+        encoding="utf-8")
+    assert _build(manifest, "epub", "pdf") == 1
+    err = capsys.readouterr().err
+    assert "templates/pieces/article.html:3: template error:" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "regression.pdf").exists()
