@@ -128,7 +128,9 @@ def _build(book: Book, out_dir: Path, formats: list[str], press: bool | None, pi
             if press:
                 press_layout = pdf.render(book, env, index_entries=index.for_print(entries),
                                           build_date=build_date, press=True, long_notes=layout.long_notes)
-                pdf.write(press_layout, outputs.temp_for(f"{book.output}-press.pdf"), book)
+                press_pdf = outputs.temp_for(f"{book.output}-press.pdf")
+                pdf.write(press_layout, press_pdf, book)
+                pdf.set_bleed_box(press_pdf, book)
         if "zine" in formats:
             from . import zine
 

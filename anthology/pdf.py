@@ -89,14 +89,42 @@ def captured_warnings():
         LOGGER.propagate = previous
 
 
+DEFAULT_BLEED = 3 * 72 / 25.4  # 3 mm when the manifest names none
+MIN_MEDIA_MARGIN = 9 * 72 / 25.4
+
+
+def press_bleed(book: Book) -> float:
+    return book.print.bleed or DEFAULT_BLEED
+
+
+def press_margin(book: Book) -> float:
+    """How far the press PDF's MediaBox reaches beyond the trim. WeasyPrint draws crop marks in the
+    outer half of its CSS bleed area, so that area is three times the bleed (9 mm at least): the
+    marks then stand outside the bleed, where a printer expects them."""
+    return max(3 * press_bleed(book), MIN_MEDIA_MARGIN)
+
+
 def page_css(book: Book, press: bool) -> str:
     width, height = book.print.trim
     rules = [f"size: {width:.2f}pt {height:.2f}pt;"]
     if press:
-        bleed = book.print.bleed or 8.5  # 3mm when the manifest names none
-        rules.append(f"bleed: {bleed:.2f}pt;")
+        rules.append(f"bleed: {press_margin(book):.2f}pt;")
         rules.append("marks: crop cross;")
     return "@page { " + " ".join(rules) + " }"
+
+
+def set_bleed_box(path: Path, book: Book) -> None:
+    """Set each page's BleedBox to the trim grown by the book's bleed (WeasyPrint caps it at 10 pt)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
+    bleed = press_bleed(book)
+    writer = PdfWriter(clone_from=PdfReader(path))
+    for page in writer.pages:
+        left, bottom, right, top = (float(v) for v in page.trimbox)
+        page.bleedbox = RectangleObject([left - bleed, bottom - bleed, right + bleed, top + bleed])
+    with open(path, "wb") as stream:
+        writer.write(stream)
 
 
 def print_label(book: Book) -> str:

@@ -101,14 +101,14 @@ def _assert_bleed(press_path, reading_path, bleed: float):
         trim = _box(page.trimbox)
         media = _box(page.mediabox)
         assert "/TrimBox" in page and "/BleedBox" in page
-        # the trim is the reading page, the media box is the trim grown by the bleed on every side
+        # the trim is the reading page; the BleedBox is the trim grown by the bleed on every side
         assert trim[2] - trim[0] == pytest.approx(float(plain.trimbox.width), abs=0.5)
         assert trim[3] - trim[1] == pytest.approx(float(plain.trimbox.height), abs=0.5)
-        assert media == pytest.approx((trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed), abs=0.5)
-        # WeasyPrint puts the BleedBox between the two, at most 10 pt outside the trim
         bleed_box = _box(page.bleedbox)
-        assert media[0] - 0.5 <= bleed_box[0] < trim[0] and media[1] - 0.5 <= bleed_box[1] < trim[1]
-        assert trim[2] < bleed_box[2] <= media[2] + 0.5 and trim[3] < bleed_box[3] <= media[3] + 0.5
+        assert bleed_box == pytest.approx((trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed), abs=0.5)
+        # the MediaBox reaches farther (three times the bleed, 9 mm at least): room for the marks
+        margin = max(3 * bleed, 9 * MM)
+        assert media == pytest.approx((trim[0] - margin, trim[1] - margin, trim[2] + margin, trim[3] + margin), abs=0.5)
 
 
 def test_press_pdf_from_the_manifest_has_its_bleed_around_the_trim(press_from_manifest):
@@ -149,6 +149,35 @@ def _dark_pixels_outside_trim(path, index=0) -> int:
 def test_press_pdf_draws_crop_marks_outside_the_trim(press_from_manifest):
     reading, press = press_from_manifest
     assert _dark_pixels_outside_trim(press) > 20
+
+
+def test_crop_marks_stay_out_of_the_bleed(press_from_manifest):
+    """Marks in the bleed would be printed on the trimmed-off edge of a full-bleed page: they belong
+    outside the BleedBox. Nothing dark is drawn between the BleedBox and the TrimBox of a blank
+    area of the page (the crop lines' extensions would show there)."""
+    import pypdfium2
+
+    _, press = press_from_manifest
+    page = PdfReader(press).pages[0]
+    media, bleed, trim = _box(page.mediabox), _box(page.bleedbox), _box(page.trimbox)
+    document = pypdfium2.PdfDocument(str(press))
+    try:
+        image = document[0].render(scale=2).to_pil().convert("L")
+    finally:
+        document.close()
+
+    def x(v):
+        return int((v - media[0]) * 2)
+
+    def y(v):
+        return int((media[3] - v) * 2)
+
+    mask = image.point(lambda value: 255 if value < 128 else 0)
+    ring = [(x(bleed[0]) + 1, y(bleed[3]) + 1, x(trim[0]) - 1, y(trim[1]) - 1),   # left strip
+            (x(trim[2]) + 1, y(bleed[3]) + 1, x(bleed[2]) - 1, y(trim[1]) - 1),   # right strip
+            (x(bleed[0]) + 1, y(bleed[3]) + 1, x(bleed[2]) - 1, y(trim[3]) - 1),  # top strip
+            (x(bleed[0]) + 1, y(trim[1]) + 1, x(bleed[2]) - 1, y(bleed[1]) - 1)]  # bottom strip
+    assert sum(mask.crop(box).histogram()[255] for box in ring) == 0
 
 
 # ================================================================= trim sizes and binding margins
