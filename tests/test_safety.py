@@ -75,6 +75,17 @@ The last paragraph about Velmira closes the piece.
 """
 
 
+def _hostile_book(folder: Path, piece: str) -> Path:
+    return write_book(folder, """\
+        title: A Hostile Book
+        language: en
+        chapters:
+          - title: Traps
+            pieces:
+              - chapters/hostile.md
+        """, {"chapters/hostile.md": piece})
+
+
 @pytest.fixture
 def sanitizable(tmp_path):
     """The hostile piece without its images that point outside the book or to the network (those
@@ -82,30 +93,14 @@ def sanitizable(tmp_path):
     text = HOSTILE
     for trap in ("Relative escape", "Absolute URL", "Absolute path", "Remote:"):
         text = "\n".join(line for line in text.split("\n") if trap not in line)
-    manifest = write_book(tmp_path / "book", """\
-        title: A Hostile Book
-        language: en
-        chapters:
-          - title: Traps
-            pieces:
-              - chapters/hostile.md
-        """, {"chapters/hostile.md": text})
-    return manifest
+    return _hostile_book(tmp_path / "book", text)
 
 
 @pytest.fixture
 def hostile(tmp_path):
     secret = tmp_path / "secret.png"
     secret.write_bytes((FIXTURES / "full" / "images" / "square.png").read_bytes() + b"SECRET-BYTES")
-    manifest = write_book(tmp_path / "book", """\
-        title: A Hostile Book
-        language: en
-        chapters:
-          - title: Traps
-            pieces:
-              - chapters/hostile.md
-        """, {"chapters/hostile.md": HOSTILE.format(secret=secret)})
-    return manifest, secret
+    return _hostile_book(tmp_path / "book", HOSTILE.format(secret=secret)), secret
 
 
 def _build(manifest: Path, out: Path):
