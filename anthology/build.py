@@ -143,7 +143,8 @@ def _build(book: Book, out_dir: Path, formats: list[str], press: bool | None, pi
         if "minizine" in formats:
             from . import minizine
 
-            minizine.build(book, env, piece, outputs)
+            report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning")
+                                for w in minizine.build(book, env, piece, outputs)]
         if layout is not None:
             _report_print_warnings(layout, report)
         if "epub" in formats:

@@ -5,21 +5,17 @@ from __future__ import annotations
 import io
 
 import pypdfium2
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
 
 from . import templates
 from .model import Book
-from .pdf import BookFetcher
+from .pdf import lay_out
 
 
 def render_png(book: Book, env, width: int = 1600) -> bytes:
     """Render templates/cover.html (1600 × 2400 CSS px) to a PNG of `width` pixels."""
     stylesheet = templates.resource(book.root, "styles/book.css")
     html = env.get_template("cover.html").render(book=book, stylesheet=stylesheet.as_uri())
-    fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"])
-    pdf_bytes = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher).write_pdf(
-        font_config=FontConfiguration())
+    pdf_bytes = lay_out(book, html).document.write_pdf()
     document = pypdfium2.PdfDocument(pdf_bytes)
     try:
         page = document[0]

@@ -107,8 +107,6 @@ def print_body(fragment: Fragment | None, long_notes: frozenset[str] = frozenset
     inside the one print document."""
     if not fragment:
         return Markup("")
-    if not fragment.notes and not fragment.links and ".xhtml" not in fragment.html:
-        return Markup(fragment.html)
     root = parse(fragment.html)
     for link in root.xpath("//a[contains(@class, 'external')]"):
         _breakable(link)

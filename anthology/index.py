@@ -18,14 +18,13 @@ class Locator:
     anchor: str
     file: str
     label: str = ""
-    resolved: bool = False
 
     def print_view(self) -> dict:
         """In print the number itself comes from target-counter(), so it is always the page's."""
-        return {"href": f"#{self.anchor}", "label": "", "resolved": self.resolved}
+        return {"href": f"#{self.anchor}", "label": ""}
 
     def epub_view(self) -> dict:
-        return {"href": f"{self.file}#{self.anchor}", "label": self.label, "resolved": self.resolved}
+        return {"href": f"{self.file}#{self.anchor}", "label": self.label}
 
 
 @dataclass
@@ -135,7 +134,7 @@ def resolve(entries: list[Entry], anchor_pages: dict[str, int]) -> None:
             if page is None or page in seen:
                 continue
             seen.add(page)
-            kept.append(Locator(occurrence.anchor, occurrence.file, str(page), True))
+            kept.append(Locator(occurrence.anchor, occurrence.file, str(page)))
         entry.pages = kept
 
 

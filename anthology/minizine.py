@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import weasyprint
 from markupsafe import Markup
-from weasyprint.text.fonts import FontConfiguration
 
 from . import fragments, pdf, templates, zine
 from .errors import BookError, Problem
@@ -25,8 +23,9 @@ def find_piece(book: Book, wanted: str):
     raise BookError([Problem(book.manifest.name, None, f"no piece '{wanted}' in the book (pieces: {known})")])
 
 
-def build(book: Book, env, wanted: str, outputs) -> None:
-    """Render the piece at the mini-zine's page size and impose it on one sheet."""
+def build(book: Book, env, wanted: str, outputs) -> list[str]:
+    """Render the piece at the mini-zine's page size and impose it on one sheet; return the
+    warnings of the layout."""
     piece = find_piece(book, wanted)
     width, height = cell_size(book)
     piece_html = env.get_template(f"pieces/{piece.kind}.html").render(
@@ -34,11 +33,8 @@ def build(book: Book, env, wanted: str, outputs) -> None:
     html = env.get_template("minizine.html").render(
         book=book, piece=piece, body=Markup(piece_html), width=f"{width:.2f}", height=f"{height:.2f}",
         stylesheet=templates.resource(book.root, "styles/book.css").as_uri())
-    fetcher = pdf.BookFetcher([book.root, templates.TOOL_ROOT / "styles"])
-    fonts = FontConfiguration()
-    with pdf.captured_warnings():
-        document = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher).render(
-            font_config=fonts)
+    layout = pdf.lay_out(book, html)
+    document = layout.document
     pages = len(document.pages)
     if pages > 8:
         raise BookError([Problem(str(piece.path.relative_to(book.root)), None,
@@ -48,3 +44,4 @@ def build(book: Book, env, wanted: str, outputs) -> None:
     document.write_pdf(source)
     zine.impose_minizine(source, outputs.temp_for(f"{book.output}-{piece.id}-minizine.pdf"),
                          marks=book.print.marks)
+    return layout.warnings + [f"resource refused: {url}" for url in layout.refused]

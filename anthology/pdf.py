@@ -163,14 +163,20 @@ def render(book: Book, env, *, index_entries: list, build_date, press: bool = Fa
            long_notes: frozenset[str] = frozenset()) -> PrintResult:
     """Lay out the book; the result can be inspected (anchor pages) before it is written."""
     html = book_html(book, env, index_entries, build_date, page_css(book, press), long_notes)
+    result = lay_out(book, html, pdf_tags=book.print.tagged,
+                     pdf_variant="pdf/ua-1" if book.print.tagged else None)
+    result.long_notes = long_notes
+    return result
+
+
+def lay_out(book: Book, html: str, **options) -> PrintResult:
+    """Lay out one HTML document of the book (the book, its cover, a mini-zine) with the fetcher
+    that serves only the book's files, collecting what WeasyPrint warns about."""
     fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"])
-    fonts = FontConfiguration()
     with captured_warnings() as warnings:
         document = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher).render(
-            font_config=fonts, pdf_tags=book.print.tagged,
-            pdf_variant="pdf/ua-1" if book.print.tagged else None,
-        )
-    return PrintResult(document, list(warnings), list(fetcher.refused), long_notes)
+            font_config=FontConfiguration(), **options)
+    return PrintResult(document, list(warnings), list(fetcher.refused))
 
 
 # Logged at every write on machines without libharfbuzz-subset: about the machine, not the book.
