@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test zine check clean
+.PHONY: book test zine check clean checkers
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ zine: $(STAMP)
 check: $(STAMP)
 	$(BIN)/anthology check book.yaml
 
-test: $(STAMP)
+# Debian's chromium and the npm checkers (Ace, axe-core) for the browser and accessibility tests.
+checkers:
+	scripts/bootstrap-checkers
+
+test: $(STAMP) checkers
 	$(BIN)/python -m pytest -q
 
 clean:

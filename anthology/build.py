@@ -11,10 +11,16 @@ from pathlib import Path
 
 import jinja2
 
-from . import cover, epub, epubzip, index, pagelist, pdf, templates
-from .errors import BookError, Problem
-from .manifest import load_book
-from .model import Book
+from anthology.print import cover
+from anthology.epub import writer as epub
+from anthology.epub import reproducible as epubzip
+from anthology.text import index
+from anthology.epub import pagelist
+from anthology.print import pdf
+from anthology import templating as templates
+from anthology.errors import BookError, Problem
+from anthology.book.manifest import load_book
+from anthology.book.model import Book
 
 FORMATS = ("epub", "pdf", "zine", "minizine")
 
@@ -132,7 +138,7 @@ def _build(book: Book, out_dir: Path, formats: list[str], press: bool | None, pi
                 pdf.write(press_layout, press_pdf, book)
                 pdf.set_bleed_box(press_pdf, book)
         if "zine" in formats:
-            from . import zine
+            from anthology.print import zine
 
             if reading_pdf is None:
                 reading_pdf = outputs.scratch(f"{book.output}.pdf")
@@ -141,7 +147,7 @@ def _build(book: Book, out_dir: Path, formats: list[str], press: bool | None, pi
                                 sheet=book.print.sheet, signature=book.print.signature,
                                 creep=book.print.creep, marks=book.print.marks)
         if "minizine" in formats:
-            from . import minizine
+            from anthology.print import minizine
 
             report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning")
                                 for w in minizine.build(book, env, piece, outputs)]

@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import build as builder
-from .errors import BookError, Problem
+from anthology import build as builder
+from anthology.errors import BookError, Problem
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
             print(f"wrote {path}", file=stdout)
         print(f"built in {time.perf_counter() - started:.1f} s", file=stdout)
         if args.check_epub:
-            from .validate import epubcheck
+            from anthology.epub.epubcheck import epubcheck
 
             for path in report.outputs:
                 if path.suffix == ".epub":
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
 def _check_epub(manifest: Path, stdout, stderr) -> int:
     import tempfile
 
-    from .validate import epubcheck
+    from anthology.epub.epubcheck import epubcheck
 
     with tempfile.TemporaryDirectory() as tmp:
         report = builder.build(manifest, Path(tmp), ["epub"])

@@ -72,7 +72,7 @@ def builds(tmp_path_factory):
 @pytest.fixture(scope="session")
 def epubchecked(builds):
     """epubchecked(name) -> EPUBCheck's problems for that build's EPUB (run once per book)."""
-    from anthology.validate import epubcheck
+    from anthology.epub.epubcheck import epubcheck
 
     cache: dict[str, list] = {}
 

@@ -126,12 +126,12 @@ def test_a_build_failing_late_leaves_previous_outputs_and_no_temp_files(minimal,
     before = snapshot(out)
     minimal.parent.joinpath("only-piece.md").write_text(
         "---\ntitle: The Only Piece, Changed\n---\n\nChanged text.\n", encoding="utf-8")
-    import anthology.epubzip
+    import anthology.epub.reproducible
 
     def explode(*args, **kwargs):
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(anthology.epubzip, "normalize", explode)
+    monkeypatch.setattr(anthology.epub.reproducible, "normalize", explode)
     try:
         assert run_cli("build", minimal, "--out", out).code != 0
     except OSError:

@@ -516,7 +516,7 @@ def test_check_epub_on_a_good_book_exits_0_and_says_ok(tmp_path):
 @pytest.fixture(scope="session")
 def broken_epub_problems(builds, tmp_path_factory):
     """EPUBCheck's findings for a copy of the minimal book's EPUB with its piece's XHTML removed."""
-    from anthology.validate import epubcheck
+    from anthology.epub.epubcheck import epubcheck
 
     source = builds("minimal").epub
     broken = tmp_path_factory.mktemp("broken-epub") / "broken.epub"
@@ -547,7 +547,7 @@ def test_epubcheck_problems_name_code_file_inside_the_epub_line_and_message(brok
 
 
 def test_build_check_epub_exits_1_when_epubcheck_finds_errors(tmp_path, monkeypatch):
-    import anthology.validate
+    import anthology.epub.epubcheck
     from anthology.errors import Problem
 
     calls = []
@@ -557,7 +557,7 @@ def test_build_check_epub_exits_1_when_epubcheck_finds_errors(tmp_path, monkeypa
         return [Problem(f"{Path(path).name}!EPUB/only-piece.xhtml", 12, "element \"blink\" not allowed here",
                         "RSC-005", "error")]
 
-    monkeypatch.setattr(anthology.validate, "epubcheck", fake)
+    monkeypatch.setattr(anthology.epub.epubcheck, "epubcheck", fake)
     manifest = copy_fixture("minimal", tmp_path / "book")
     run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "epub", "--check-epub")
     assert run.code == 1, (run.out, run.err)
@@ -567,10 +567,10 @@ def test_build_check_epub_exits_1_when_epubcheck_finds_errors(tmp_path, monkeypa
 
 
 def test_build_check_epub_exits_0_when_epubcheck_finds_only_warnings(tmp_path, monkeypatch):
-    import anthology.validate
+    import anthology.epub.epubcheck
     from anthology.errors import Problem
 
-    monkeypatch.setattr(anthology.validate, "epubcheck",
+    monkeypatch.setattr(anthology.epub.epubcheck, "epubcheck",
                         lambda path: [Problem("x.epub!EPUB/nav.xhtml", 3, "something odd", "HTM-999", "warning")])
     manifest = copy_fixture("minimal", tmp_path / "book")
     run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "epub", "--check-epub")

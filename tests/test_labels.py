@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from anthology.cli import main
 from anthology.errors import BookError
-from anthology.manifest import load_book
+from anthology.book.manifest import load_book
 
 import pytest
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from anthology.errors import BookError
-from anthology.manifest import load_book
+from anthology.book.manifest import load_book
 from book_helpers import FIXTURES, copy_fixture, write_book
 
 PIECE = "---\ntitle: A Piece\n---\n\nSome text of the piece.\n"

@@ -127,7 +127,7 @@ def test_svg_and_jpeg_figures_in_a_chapter_intro_build_clean(tmp_path):
     """A book of another shape: figures in a chapter introduction, SVG and JPEG, US Letter."""
     from PIL import Image
 
-    from anthology.validate import epubcheck
+    from anthology.epub.epubcheck import epubcheck
 
     manifest = _book(tmp_path, "![A grey photo](img/photo.jpg \"A photo\")\n", "print:\n  trim: letter\n")
     (tmp_path / "p" / "img").mkdir()

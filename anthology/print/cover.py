@@ -6,9 +6,9 @@ import io
 
 import pypdfium2
 
-from . import templates
-from .model import Book
-from .pdf import lay_out
+from anthology import templating as templates
+from anthology.book.model import Book
+from anthology.print.pdf import lay_out
 
 
 def render_png(book: Book, env, width: int = 1600) -> bytes:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from . import fragments
-from .model import Book, Fragment
+from anthology.text import fragments
+from anthology.book.model import Book, Fragment
 
 SKIP = {"h1", "h2", "h3", "h4", "h5", "h6"}  # headings are not indexed; captions are text
 

@@ -13,7 +13,7 @@ import re
 
 from weasyprint.formatting_structure import boxes
 
-from .model import Book
+from anthology.book.model import Book
 
 HYPHEN = "\u2010"
 END = 10**9  # a character count past the end of any section

@@ -7,8 +7,8 @@ import re
 from lxml import etree
 from markupsafe import Markup, escape
 
-from .model import Fragment
-from .sanitize import remove_element
+from anthology.book.model import Fragment
+from anthology.text.sanitize import remove_element
 
 
 def parse(html: str):

@@ -7,16 +7,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import markup
-from .labels import Labels
+from anthology.text import markup
+from anthology.book.labels import Labels
 
-TOOL_ROOT = Path(__file__).resolve().parent.parent
-
-
-def resource(book_root: Path, relative: str) -> Path:
-    """A template or style file: the book's own copy if it has one, else the tool's."""
-    own = book_root / relative
-    return own if own.exists() else TOOL_ROOT / relative
+from anthology.resources import TOOL_ROOT, resource  # noqa: F401  (re-exported for the renderers)
 
 
 def byline(piece, labels: Labels) -> Markup:

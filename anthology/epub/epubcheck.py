@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from .errors import Problem
+from anthology.errors import Problem
 
 _LOCATION = re.compile(r"^(?P<path>.*?)(?::(?P<line>-?\d+))?(?::(?P<column>-?\d+))?$")
 

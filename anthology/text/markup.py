@@ -11,8 +11,8 @@ from typing import Callable
 import markdown
 from lxml import etree, html as lxml_html
 
-from .model import Fragment
-from .sanitize import remove_element, sanitize
+from anthology.book.model import Fragment
+from anthology.text.sanitize import remove_element, sanitize
 
 MARKERS = "□■►▪•◆◇▸"
 _MARKER_LINE = re.compile(rf"^([{MARKERS}])[ \u00a0\t]*(\S.*)$")

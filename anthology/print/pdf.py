@@ -13,8 +13,9 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from . import fragments, templates
-from .model import Book
+from anthology.text import fragments
+from anthology import templating as templates
+from anthology.book.model import Book
 
 LOGGER = logging.getLogger("weasyprint")
 

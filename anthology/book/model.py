@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .labels import Labels
+from anthology.book.labels import Labels
 
 
 @dataclass

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import fragments, pdf, templates, zine
-from .errors import BookError, Problem
-from .model import Book
+from anthology.text import fragments
+from anthology.print import pdf
+from anthology import templating as templates
+from anthology.print import zine
+from anthology.errors import BookError, Problem
+from anthology.book.model import Book
 
 def cell_size(book: Book) -> tuple[float, float]:
     """A7 pages on A4, or 2.75 × 4.25 in pages on US Letter for books in inch sizes."""

@@ -6,11 +6,15 @@ import re
 import uuid
 from pathlib import Path
 
-from . import glyphs, markup, schema, templates, units
-from .errors import Problems
-from .labels import EN, Labels
-from .model import Book, Chapter, IndexTerm, Piece, PrintSettings
-from .sources import LineDict, LineList, SourceError, parse_yaml, read_text, split_front_matter
+from anthology.book import glyphs
+from anthology.text import markup
+from anthology.book import schema
+from anthology import templating as templates
+from anthology.book import units
+from anthology.errors import Problems
+from anthology.book.labels import EN, Labels
+from anthology.book.model import Book, Chapter, IndexTerm, Piece, PrintSettings
+from anthology.book.sources import LineDict, LineList, SourceError, parse_yaml, read_text, split_front_matter
 
 
 def slug(text: str) -> str:

@@ -11,9 +11,10 @@ from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
-from . import fragments, templates
-from .markup import IMAGE_TYPES
-from .model import Book
+from anthology.text import fragments
+from anthology import templating as templates
+from anthology.text.markup import IMAGE_TYPES
+from anthology.book.model import Book
 
 OPS = "http://www.idpf.org/2007/ops"
 XHTML = "http://www.w3.org/1999/xhtml"

@@ -1,0 +1,1 @@
+"""The EPUB output: the writer, its reproducible zip, the page list, EPUBCheck."""

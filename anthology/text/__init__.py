@@ -1,0 +1,1 @@
+"""Text processing: Markdown -> safe XHTML fragments, notes, index marks."""
