@@ -195,21 +195,30 @@ def test_a_port_in_use_is_named(site):
         srv.stop()
 
 
+def events(server, since, page="/", build=""):
+    code, body, _ = get(server, f"{livereload.EVENTS_PATH}?since={since}&page={page}&build={build}")
+    assert code == 200
+    return json.loads(body)
+
+
 def test_events_wait_for_a_change_and_carry_problems(server):
     state = server.reload
-    code, body, _ = get(server, livereload.EVENTS_PATH + "?since=-1")
-    first = json.loads(body)
-    assert code == 200 and first["problems"] == []
+    first = events(server, -1)
+    assert first["problems"] == [] and first["reload"] is True  # a page without a build number reloads
+    page_build = first["build"]
     answers = []
-    waiting = threading.Thread(target=lambda: answers.append(
-        get(server, f"{livereload.EVENTS_PATH}?since={first['version']}")))
+    waiting = threading.Thread(target=lambda: answers.append(events(server, first["version"], "/", page_build)))
     waiting.start()
     time.sleep(0.3)
     assert answers == []  # still waiting: nothing changed
     state.failed(["chapters/one.md:3: something is wrong"])
     waiting.join(timeout=10)
-    news = json.loads(answers[0][1])
-    assert news["problems"] == ["chapters/one.md:3: something is wrong"] and news["build"] == first["build"]
-    state.pages_built()
-    code, body, _ = get(server, f"{livereload.EVENTS_PATH}?since={news['version']}")
-    assert json.loads(body)["build"] != first["build"] and json.loads(body)["problems"] == []
+    news = answers[0]
+    assert news["problems"] == ["chapters/one.md:3: something is wrong"] and news["reload"] is False
+    state.pages_built(["pieces/one.html", "search-index.js"])
+    one = events(server, news["version"], "/pieces/one.html", page_build)
+    home = events(server, news["version"], "/", page_build)
+    assert one["reload"] is True and one["problems"] == []
+    assert home["reload"] is False and home["build"] != page_build  # the home page was left as it was
+    state.pages_built(None)  # everything rebuilt
+    assert events(server, home["version"], "/", home["build"])["reload"] is True

@@ -33,6 +33,7 @@ def load_book(manifest: Path) -> Book:
     for path, line, char, families in glyphs.missing(loader.texts, stylesheet):
         problems.add(path, line, glyphs.describe(char, families))
     problems.raise_if_any()
+    book.sources = list(loader.texts)
     return book
 
 

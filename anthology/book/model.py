@@ -91,6 +91,7 @@ class Book:
     index: list[IndexTerm] = field(default_factory=list)
     print: PrintSettings = field(default_factory=PrintSettings)
     labels: Labels = field(default_factory=lambda: Labels("en"))
+    sources: list[Path] = field(default_factory=list)  # every text file read: manifest, pieces, intros, preface
 
     @property
     def pieces(self) -> list[Piece]:

@@ -1,10 +1,10 @@
 """Live reload for the preview: the state the browser follows and the script injected into served pages.
 
 The script is added to HTML responses by the preview server only (never to a built file). It asks the
-same server, by long polling `/__anthology/events?since=N`, for the state of the preview: the number of
-the last good build of the pages and the problems of the last attempt. When the build number differs
-from the one the page was served with, the page reloads itself (keeping its scroll position); while the
-book has problems, an overlay lists them (`file:line: message`). No outside request, no library.
+same server, by long polling `/__anthology/events?since=N&build=B&page=P`, for the state of the preview:
+whether a build since the one the page was served with changed this page's file, and the problems of
+the last attempt. A changed page reloads itself (keeping its scroll position); while the book has
+problems, an overlay lists them (`file:line: message`). No outside request, no library.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ PREFIX = "/__anthology/"
 SCRIPT_PATH = PREFIX + "livereload.js"
 EVENTS_PATH = PREFIX + "events"
 POLL_SECONDS = 20.0  # how long one poll waits for news before the browser asks again
+HISTORY = 200  # builds remembered for deciding which open pages must reload
 
 
 class ReloadState:
@@ -34,13 +35,31 @@ class ReloadState:
         self.problems: list[str] = []
         self.status = ""
         self.closed = False
+        self.history: list[tuple[int, frozenset[str] | None]] = []  # (build, site files it changed)
 
-    def pages_built(self) -> None:
-        """New pages are in place: every open page reloads; problems are gone."""
+    def pages_built(self, changed: list[str] | None = None) -> None:
+        """New pages are in place; `changed` lists the site files that differ (None: all of them).
+        Open pages among them reload; the problems are gone."""
         with self._changed:
             self.build += 1
+            self.history.append((self.build, None if changed is None else frozenset(changed)))
+            del self.history[:-HISTORY]
             self.problems = []
             self._bump()
+
+    def reload_needed(self, page_build: str, page: str) -> bool:
+        """Whether a page (its URL path) served at build `page_build` is out of date now."""
+        with self._changed:
+            session, _, number = page_build.rpartition("-")
+            if session != self.session or not number.isdigit():
+                return True
+            since = int(number)
+            newer = [changed for build, changed in self.history if build > since]
+            if len(newer) < self.build - since:  # older than the history kept
+                return True
+            name = page.lstrip("/")
+            name = name + "index.html" if name == "" or name.endswith("/") else name
+            return any(changed is None or name in changed for changed in newer)
 
     def failed(self, problems: list[str]) -> None:
         """The last rebuild failed: the last good pages stay, the overlay shows these problems."""
@@ -146,17 +165,20 @@ SCRIPT = r"""// anthology serve: live reload and problems overlay (added by the 
   }
 
   function poll(since, delay) {
-    fetch("__EVENTS__?since=" + since, { cache: "no-store" })
+    var query = "?since=" + since + "&build=" + encodeURIComponent(build || "") +
+      "&page=" + encodeURIComponent(location.pathname);
+    fetch("__EVENTS__" + query, { cache: "no-store" })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       })
       .then(function (state) {
-        if (build !== null && String(state.build) !== build) {
+        if (state.reload) {
           sessionStorage.setItem(key, String(window.scrollY));
           location.reload();
           return;
         }
+        build = state.build;  // a rebuild that left this page as it was
         overlay(state);
         poll(state.version, 500);
       })

@@ -178,6 +178,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_error(400, "since must be a number")
                 return
             state = self.server.reload.wait(since, timeout=self.server.poll_seconds)
+            page = urllib.parse.unquote(query.get("page", ["/"])[0])
+            state["reload"] = self.server.reload.reload_needed(query.get("build", [""])[0], page)
             self._send(200, livereload.events_json(state), _TYPES[".json"], head)
         else:
             self._not_found(head)
