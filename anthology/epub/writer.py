@@ -207,6 +207,8 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     pub.add_metadata("DC", "rights", " ".join(rights.split()))
     if extras.print_edition:
         pub.add_metadata("DC", "source", extras.print_edition)
+        if extras.page_labels:  # EPUB Accessibility 1.1: which edition the page list and markers come from
+            pub.add_metadata(None, "meta", extras.print_edition, {"property": "pageBreakSource"})
     for chapter in book.chapters:
         pub.add_metadata("DC", "subject", chapter.title)
     _accessibility(pub, book, has_pages=bool(extras.page_labels))
@@ -228,7 +230,7 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
         pub.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
         cover_doc = Document("cover.xhtml", book.labels.cover,
                              f'<section class="cover" data-epub-type="cover" aria-label="{Markup.escape(book.labels.cover)}">'
-                             f'<img src="{cover_name}" alt="{Markup.escape(book.labels.cover)}: {Markup.escape(book.title)}"/></section>',
+                             f'<img src="{cover_name}" role="doc-cover" alt="{Markup.escape(book.labels.cover)}: {Markup.escape(book.title)}"/></section>',
                              body_class="cover-body")
         item = epub.EpubItem(uid="cover", file_name="cover.xhtml", media_type="application/xhtml+xml",
                              content=xhtml(env, book, cover_doc))
@@ -259,8 +261,19 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     rest = [d for d in docs if d.body_type != "frontmatter"]
     pub.spine = spine + [items[d.file_name] for d in front[:2]] + [nav] + [items[d.file_name] for d in front[2:]] \
         + [items[d.file_name] for d in rest]
-    epub.write_epub(str(target), pub, {"mtime": modified, "epub3_landmark": False, "epub2_guide": False,
-                                       "raise_exceptions": True})
+    writer = _Writer(str(target), pub, {"mtime": modified, "epub3_landmark": False, "epub2_guide": False,
+                                        "raise_exceptions": True})
+    writer.process()
+    writer.write()
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, with the book's language on the package element (xml:lang), as EPUB
+    Accessibility asks (Ace's epub-lang)."""
+
+    def _write_opf_file(self, root):
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
 
 
 def _uid(file_name: str) -> str:
