@@ -32,11 +32,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--for-press", action="store_true",
                        help="also write <name>-press.pdf with bleed and crop marks")
     build.add_argument("--piece", help="the piece id for --format minizine")
-    build.add_argument("--check-epub", action="store_true", help="run EPUBCheck on the built EPUB")
+    build.add_argument("--check-epub", action="store_true",
+                       help="run EPUBCheck (and Ace by DAISY, when installed) on the built EPUB")
     check = commands.add_parser("check", help="validate the manifest and every piece; write nothing")
     check.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
     check.add_argument("--epub", action="store_true",
-                       help="also build the EPUB in a temporary folder and run EPUBCheck on it")
+                       help="also build the EPUB in a temporary folder and run EPUBCheck "
+                            "(and Ace by DAISY, when installed) on it")
     return main
 
 
@@ -79,13 +81,15 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
             print(f"wrote {path}", file=stdout)
         print(f"built in {time.perf_counter() - started:.1f} s", file=stdout)
         if args.check_epub:
-            from anthology.epub.epubcheck import epubcheck
+            from anthology.epub.checks import check_epub
 
             for path in report.outputs:
                 if path.suffix == ".epub":
-                    found = epubcheck(path)
-                    _print_problems(found, stderr)
-                    if any(p.level == "error" for p in found):
+                    checks = check_epub(path, args.manifest.parent)
+                    _print_problems(checks.problems, stderr)
+                    for note in checks.notes:
+                        print(f"note: {note}", file=stdout)
+                    if checks.failed:
                         return EXIT_BOOK
         return EXIT_OK
     except BookError as exc:
@@ -107,15 +111,17 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
 def _check_epub(manifest: Path, stdout, stderr) -> int:
     import tempfile
 
-    from anthology.epub.epubcheck import epubcheck
+    from anthology.epub.checks import check_epub
 
     with tempfile.TemporaryDirectory() as tmp:
         report = builder.build(manifest, Path(tmp), ["epub"])
-        found = [p for path in report.outputs for p in epubcheck(path)]
-    _print_problems(found, stderr)
-    if found:
-        return EXIT_BOOK if any(p.level == "error" for p in found) else EXIT_OK
-    print(f"{manifest}: OK — EPUBCheck found no problems", file=stdout)
+        checks = check_epub(next(p for p in report.outputs if p.suffix == ".epub"), manifest.parent)
+    _print_problems(checks.problems, stderr)
+    for note in checks.notes:
+        print(f"note: {note}", file=stdout)
+    if checks.problems:
+        return EXIT_BOOK if checks.failed else EXIT_OK
+    print(f"{manifest}: OK — {' and '.join(checks.ran)} found no problems", file=stdout)
     return EXIT_OK
 
 

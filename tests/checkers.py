@@ -42,3 +42,35 @@ def axe_script() -> Path:
     if not path.exists():
         _missing("axe-core", "npm install --ignore-scripts")
     return path
+
+
+# ------------------------------------------------------------------ violations, said the same way for both checkers
+
+
+def ace_violations(epub: Path) -> tuple[str, list[str]]:
+    """Run Ace by DAISY on epub: (Ace's version, one line per violation as `FILE:LINE: message (impact) [rule]`).
+    Fails the test when Ace does not run."""
+    from anthology.epub import ace as ace_module
+
+    report, trouble = ace_module.run(epub, ace())
+    if report is None:
+        pytest.fail(f"Ace by DAISY did not run on {epub.name}: {'; '.join(map(str, trouble))}", pytrace=False)
+    return ace_module.version(report), [str(p) for p in ace_module.violations(report, epub)]
+
+
+def axe_violations(results: dict) -> list[str]:
+    """The violations of an `axe.run()` result (the web edition's check), one line per offending node in
+    the same shape as Ace's: `PAGE: target: message (impact) [rule]`."""
+    lines = []
+    for violation in results.get("violations", []):
+        for node in violation.get("nodes", []) or [{}]:
+            target = " ".join(map(str, node.get("target", [])))
+            summary = "; ".join(" ".join(s.split()) for s in (node.get("failureSummary") or violation.get("help", ""))
+                                .splitlines() if s.strip())
+            lines.append(f"{results.get('url', '')}: {target}: {summary} ({violation.get('impact')}) [{violation['id']}]")
+    return lines
+
+
+def no_violations_message(checker: str, what: str, lines: list[str]) -> str:
+    """The failure message of an accessibility test: every violation, one per line."""
+    return f"{checker} found {len(lines)} violation(s) in {what}:\n" + "\n".join(lines)

@@ -177,6 +177,15 @@ def test_dc_source_names_the_print_edition(builds, name):
     assert title in sources[0]
     assert "print" in sources[0].lower()
     assert built.pdf.name in sources[0]
+    # EPUB Accessibility 1.1 (Page Source Identification): the same edition as pageBreakSource
+    assert _meta_values(epub, "pageBreakSource") == sources
+
+
+@pytest.mark.parametrize("name", ["sample", "full", "minimal"])
+def test_package_document_carries_the_book_language(builds, name):
+    built = builds(name)
+    language = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))["language"]
+    assert built.open_epub().opf.get(XML_LANG) == language
 
 
 def _meta_values(epub: Epub, prop: str) -> list[str]:
@@ -201,6 +210,10 @@ def test_accessibility_metadata(builds, name, has_images):
     assert len(summary) == 1 and len(summary[0]) > 40
     assert _meta_values(epub, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
     assert "a11y:" in (epub.opf.get("prefix") or "")  # a11y:certifiedBy needs its prefix declared
+    from anthology.epub.ace import TESTED_VERSION  # the release tests/test_accessibility.py runs
+
+    assert f"Ace by DAISY {TESTED_VERSION}" in summary[0]
+    assert [f"Ace by DAISY {TESTED_VERSION}" in c for c in _meta_values(epub, "a11y:certifiedBy")] == [True]
 
 
 def test_images_all_have_alt_text_when_alternative_text_is_claimed(builds):
@@ -346,6 +359,33 @@ def test_front_body_and_back_matter_carry_epub_types_and_roles(builds):
     for entry in entries:
         kinds = [el.get(EPUB_TYPE) for el in entry.iter() if isinstance(el.tag, str)]
         assert "index-term" in kinds and "index-locator" in kinds
+
+
+# epub:type values the tool writes that have a DPUB-ARIA role, and that role (Ace's epub-type-has-matching-role)
+MATCHING_ROLES = {"chapter": "doc-chapter", "part": "doc-part", "preface": "doc-preface", "appendix": "doc-appendix",
+                  "index": "doc-index", "introduction": "doc-introduction", "footnote": "doc-footnote",
+                  "noteref": "doc-noteref", "pagebreak": "doc-pagebreak", "toc": "doc-toc",
+                  "page-list": "doc-pagelist", "credits": "doc-credits", "credit": "doc-credit",
+                  "endnotes": "doc-endnotes", "epigraph": "doc-epigraph", "subtitle": "doc-subtitle"}
+
+
+@pytest.mark.parametrize("name", ["sample", "full"])
+def test_every_epub_type_with_a_matching_aria_role_carries_that_role(builds, name):
+    epub = builds(name).open_epub()
+    missing = []
+    for href, data in epub.documents().items():
+        root = etree.fromstring(data)
+        pointers = {a for nav in root.iter(f"{XHTML_NS}nav") if nav.get(EPUB_TYPE) == "landmarks" for a in nav.iter()}
+        for element in root.iter():  # (a landmark link's epub:type names where it points, not what it is)
+            kinds = (element.get(EPUB_TYPE) or "").split() if isinstance(element.tag, str) \
+                and element not in pointers else []
+            for kind in kinds:
+                if kind in MATCHING_ROLES and MATCHING_ROLES[kind] not in (element.get("role") or "").split():
+                    missing.append((href, element.sourceline, kind, element.get("role")))
+    assert missing == []
+    opener = epub.xml("chapter-1.xhtml")
+    assert [el.get("role") for el in opener.iter(f"{XHTML_NS}div") if el.get(EPUB_TYPE) == "introduction"] \
+        == ["doc-introduction"]
 
 
 # ================================================================= notes
@@ -505,7 +545,8 @@ def test_ids_are_unique_and_every_internal_link_resolves(builds, name):
 # ================================================================= EPUBCheck as the tool's messages
 
 
-def test_check_epub_on_a_good_book_exits_0_and_says_ok(tmp_path):
+def test_check_epub_on_a_good_book_exits_0_and_says_ok(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # EPUBCheck alone here; with Ace: tests/test_accessibility.py
     manifest = copy_fixture("minimal", tmp_path / "book")
     run = run_cli("check", manifest, "--epub")
     assert run.code == 0, run.err
@@ -558,6 +599,7 @@ def test_build_check_epub_exits_1_when_epubcheck_finds_errors(tmp_path, monkeypa
                         "RSC-005", "error")]
 
     monkeypatch.setattr(anthology.epub.epubcheck, "epubcheck", fake)
+    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # EPUBCheck's messages only (Ace: tests/test_accessibility.py)
     manifest = copy_fixture("minimal", tmp_path / "book")
     run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "epub", "--check-epub")
     assert run.code == 1, (run.out, run.err)
@@ -572,6 +614,7 @@ def test_build_check_epub_exits_0_when_epubcheck_finds_only_warnings(tmp_path, m
 
     monkeypatch.setattr(anthology.epub.epubcheck, "epubcheck",
                         lambda path: [Problem("x.epub!EPUB/nav.xhtml", 3, "something odd", "HTM-999", "warning")])
+    monkeypatch.setenv("ANTHOLOGY_ACE", "off")
     manifest = copy_fixture("minimal", tmp_path / "book")
     run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "epub", "--check-epub")
     assert run.code == 0, run.err

@@ -11,6 +11,7 @@ from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
+from anthology.epub import ace
 from anthology.text import fragments
 from anthology import templating as templates
 from anthology.text.markup import IMAGE_TYPES
@@ -314,7 +315,10 @@ def _accessibility(pub, book: Book, has_pages: bool) -> None:
     meta("schema:accessibilityHazard", "none")
     summary = ("This publication has a structured table of contents, semantic markup for its parts, "
                "notes as linked footnotes" + (", text alternatives for every image" if has_images else "")
-               + (", and the page numbers of its print edition" if has_pages else "") + ".")
+               + (", and the page numbers of its print edition" if has_pages else "") + ". "
+               f"It is made to pass EPUBCheck and Ace by DAISY {ace.TESTED_VERSION} (the accessibility checker "
+               "for EPUB) with no violation.")
     meta("schema:accessibilitySummary", summary)
     pub.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
-    meta("a11y:certifiedBy", "anthology (automated checks: EPUBCheck, alt text, language, structure)")
+    meta("a11y:certifiedBy", f"anthology (automated checks: EPUBCheck, Ace by DAISY {ace.TESTED_VERSION}, "
+                             "alt text, language, structure)")
