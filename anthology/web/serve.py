@@ -19,6 +19,7 @@ import mimetypes
 import socket
 import sys
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -81,7 +82,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def send_error(self, code, message=None, explain=None):
         self.close_connection = True
+        self._refused = True
         super().send_error(code, message, explain)
+
+    def finish(self) -> None:
+        super().finish()
+        if getattr(self, "_refused", False):
+            self._linger()
+
+    def _linger(self, limit: int = 1 << 20, seconds: float = 2.0) -> None:
+        """After refusing a request whose rest was not read (a line too long), read and drop that rest
+        before closing, so that the client gets the answer instead of a connection reset."""
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(0.5)
+            deadline, total = time.monotonic() + seconds, 0
+            while total < limit and time.monotonic() < deadline:
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                total += len(chunk)
+        except OSError:
+            pass
 
     def parse_request(self) -> bool:
         if not super().parse_request():
