@@ -9,18 +9,11 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
-from anthology.print import cover
-from anthology.epub import writer as epub
-from anthology.epub import reproducible as epubzip
-from anthology.text import index
-from anthology.epub import pagelist
-from anthology.print import pdf
-from anthology import templating as templates
+from anthology import cache
 from anthology.errors import BookError, Problem
-from anthology.book.manifest import load_book
-from anthology.book.model import Book
+
+# The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
+# that `anthology --help`, `anthology check` and a build served from the cache start quickly.
 
 FORMATS = ("epub", "pdf", "zine", "minizine")
 
@@ -29,6 +22,8 @@ FORMATS = ("epub", "pdf", "zine", "minizine")
 class BuildReport:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    fetched: set[Path] = field(default_factory=set)  # files the layouts read (for the cache)
+    cached: bool = False  # the outputs were restored from the cache (every input unchanged)
 
 
 def build_epoch() -> int:
@@ -88,15 +83,94 @@ class AtomicOutputs:
 def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | None = None,
           piece: str | None = None) -> BuildReport:
     """Build the requested formats. Raises BookError (nothing written) when the sources are wrong,
-    a book's own template included."""
+    a book's own template included. When every input is unchanged since a build of the same request
+    (see cache.py), the outputs are restored from the cache instead."""
+    request = _request_key("build", manifest, formats=sorted(formats), press=press, piece=piece,
+                           epoch=_epoch_key())
+    restored = _restore(request, out_dir)
+    if restored is not None:
+        return restored
+    import jinja2
+
+    from anthology.book.manifest import load_book
     book = load_book(manifest)
+    _remember_check(manifest, book)
+    from anthology.print.pdf import recording_fetches
+
     try:
-        return _build(book, out_dir, formats, press, piece)
+        with recording_fetches() as fetched:
+            report = _build(book, out_dir, formats, press, piece)
+        report.fetched = fetched
     except jinja2.TemplateError as exc:
         raise BookError([_template_problem(book, exc)]) from None
+    cache.store(request, _inputs(book, report), {path.name: path for path in report.outputs},
+                {"warnings": [[w.file, w.line, w.message, w.code, w.level] for w in report.warnings]})
+    return report
 
 
-def _template_problem(book: Book, exc) -> Problem:
+def _epoch_key() -> str:
+    """What of the build time reaches the outputs' cache key: SOURCE_DATE_EPOCH when set, else the
+    day (a rebuild of an unchanged book on the same day keeps the first build's timestamps)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value and value.strip().isdigit():
+        return value.strip()
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def _request_key(command: str, manifest: Path, **options) -> str:
+    """The cache key of a request: the tool, the manifest's place, the options, and which files the
+    book's own templates/ and styles/ folders hold (their contents are dependencies)."""
+    manifest = Path(manifest).absolute()
+    own = [str(p.relative_to(manifest.parent)) for folder in ("templates", "styles")
+           for p in cache.tree_files(manifest.parent / folder)]
+    return cache.key(command, str(manifest), own, options)
+
+
+def _inputs(book, report: BuildReport) -> list[Path]:
+    """Every file the build read: the book's sources, images, cover, own templates and styles, and
+    what the layout fetched."""
+    own = [p for folder in ("templates", "styles") for p in cache.tree_files(book.root / folder)]
+    return sorted({*_loaded(book), *own, *report.fetched})
+
+
+def _loaded(book) -> set[Path]:
+    """The files reading and checking the book used: its texts, images and cover, the stylesheet and
+    the fonts the glyph check read."""
+    from anthology.book.glyphs import declared_fonts
+    from anthology.resources import resource
+
+    stylesheet = resource(book.root, "styles/book.css")
+    return {Path(book.manifest), *book.sources, *book.images, *([book.cover] if book.cover else []),
+            stylesheet, *(font for _, font in declared_fonts(stylesheet))}
+
+
+def _restore(request: str, out_dir: Path) -> BuildReport | None:
+    """The outputs of an earlier build of the same request with the same inputs, written atomically
+    into `out_dir`; None when there is none or any of it is damaged."""
+    entry = cache.lookup(request)
+    if entry is None:
+        return None
+    outputs = AtomicOutputs(out_dir)
+    try:
+        for name in sorted(entry.blobs):
+            content = entry.read(name)
+            if content is None:
+                return None
+            outputs.temp_for(name).write_bytes(content)
+        report = BuildReport(outputs=outputs.commit(), cached=True)
+    finally:
+        outputs.discard()
+    report.warnings = [Problem(*w) for w in entry.data.get("warnings", [])]
+    return report
+
+
+def _remember_check(manifest: Path, book) -> None:
+    """Record that this book, with exactly these files, passes `check`."""
+    cache.store(_request_key("check", manifest), sorted(_loaded(book)),
+                {}, {"chapters": len(book.chapters), "pieces": len(book.pieces)})
+
+
+def _template_problem(book, exc) -> Problem:
     """A template error as a book problem: the template's file and line when Jinja2 knows them."""
     name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     line = getattr(exc, "lineno", None)
@@ -109,12 +183,21 @@ def _template_problem(book: Book, exc) -> Problem:
         try:
             where = str(Path(name).resolve().relative_to(book.root.resolve()))
         except ValueError:
-            where = str(Path(name).relative_to(templates.TOOL_ROOT)) if Path(name).is_absolute() \
-                and templates.TOOL_ROOT in Path(name).parents else name
+            from anthology.resources import TOOL_ROOT
+
+            where = str(Path(name).relative_to(TOOL_ROOT)) if Path(name).is_absolute() \
+                and TOOL_ROOT in Path(name).parents else name
     return Problem(where, line, f"template error: {exc.message or exc}")
 
 
-def _build(book: Book, out_dir: Path, formats: list[str], press: bool | None, piece: str | None) -> BuildReport:
+def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: str | None) -> BuildReport:
+    from anthology import templating as templates
+    from anthology.epub import pagelist
+    from anthology.epub import reproducible as epubzip
+    from anthology.epub import writer as epub
+    from anthology.print import cover, pdf
+    from anthology.text import index
+
     report = BuildReport()
     epoch = build_epoch()
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
@@ -169,7 +252,10 @@ def _build(book: Book, out_dir: Path, formats: list[str], press: bool | None, pi
     return report
 
 
-def _print_layout(book: Book, env, entries, build_date):
+def _print_layout(book, env, entries, build_date):
+    from anthology.print import pdf
+    from anthology.text import index
+
     """Lay out the print edition, as often as it takes (three times at most) until the index has
     the page numbers of this very layout and every footnote fits at the foot of its page (a
     footnote too long for that goes to the end of its piece instead, so none of it is lost)."""
@@ -197,6 +283,16 @@ def _report_print_warnings(layout, report: BuildReport) -> None:
     report.warnings += [Problem("PDF", None, f"resource refused: {u}", "FETCH", "warning") for u in layout.refused]
 
 
-def check(manifest: Path) -> Book:
+def check(manifest: Path):
     """Validate the manifest and every piece; write nothing."""
-    return load_book(manifest)
+    from anthology.book.manifest import load_book
+
+    book = load_book(manifest)
+    _remember_check(manifest, book)
+    return book
+
+
+def checked_before(manifest: Path) -> dict | None:
+    """{chapters, pieces} when this very book (every file unchanged) passed check before, else None."""
+    entry = cache.lookup(_request_key("check", manifest))
+    return entry.data if entry else None

@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-from anthology import build as builder
 from anthology.errors import BookError, Problem
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -57,12 +56,17 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     if not args.manifest.is_file():
         print(f"{args.manifest}: no such manifest (give the path to book.yaml)", file=stderr)
         return EXIT_USAGE
+    from anthology import build as builder  # here, not at the top: `--help` imports nothing heavy
+
     try:
         if args.command == "check":
-            book = builder.check(args.manifest)
+            counts = None if args.epub else builder.checked_before(args.manifest)
+            if counts is None:
+                book = builder.check(args.manifest)
+                counts = {"chapters": len(book.chapters), "pieces": len(book.pieces)}
             if args.epub:
                 return _check_epub(args.manifest, stdout, stderr)
-            print(f"{args.manifest}: OK — {len(book.chapters)} chapters, {len(book.pieces)} pieces", file=stdout)
+            print(f"{args.manifest}: OK — {counts['chapters']} chapters, {counts['pieces']} pieces", file=stdout)
             return EXIT_OK
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         unknown = [f for f in formats if f not in builder.FORMATS]
@@ -79,7 +83,9 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         _print_problems(report.warnings, stderr)
         for path in report.outputs:
             print(f"wrote {path}", file=stdout)
-        print(f"built in {time.perf_counter() - started:.1f} s", file=stdout)
+        elapsed = time.perf_counter() - started
+        print(f"unchanged: restored from the cache in {elapsed:.2f} s" if report.cached
+              else f"built in {elapsed:.1f} s", file=stdout)
         if args.check_epub:
             from anthology.epub.checks import check_epub
 
@@ -111,6 +117,7 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
 def _check_epub(manifest: Path, stdout, stderr) -> int:
     import tempfile
 
+    from anthology import build as builder
     from anthology.epub.checks import check_epub
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,6 +13,14 @@ from book_helpers import FIXTURES, REPO, Epub, run_cli
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of every shared build
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(tmp_path_factory):
+    """The tests' build cache lives in a folder of their own, never in the user's ~/.cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
 @dataclass
 class Built:
     name: str

@@ -7,8 +7,6 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 _FACE = re.compile(r"@font-face\s*{([^}]*)}", re.S)
 _URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 _FAMILY = re.compile(r"font-family\s*:\s*['\"]?([^;'\"]+)")
@@ -27,6 +25,8 @@ def declared_fonts(stylesheet: Path) -> list[tuple[str, Path]]:
 
 @lru_cache(maxsize=32)
 def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # imported when needed: `anthology --help` stays quick
+
     font = TTFont(str(path), lazy=True)
     try:
         return frozenset(font.getBestCmap() or {})

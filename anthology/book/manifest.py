@@ -9,7 +9,7 @@ from pathlib import Path
 from anthology.book import glyphs
 from anthology.text import markup
 from anthology.book import schema
-from anthology import templating as templates
+from anthology.resources import resource
 from anthology.book import units
 from anthology.errors import Problems
 from anthology.book.labels import EN, Labels
@@ -29,7 +29,7 @@ def load_book(manifest: Path) -> Book:
     problems = Problems(root)
     loader = _Loader(root, manifest, problems)
     book = loader.load()
-    stylesheet = templates.resource(root, "styles/book.css")
+    stylesheet = resource(root, "styles/book.css")
     for path, line, char, families in glyphs.missing(loader.texts, stylesheet):
         problems.add(path, line, glyphs.describe(char, families))
     problems.raise_if_any()

@@ -20,6 +20,20 @@ from anthology.book.model import Book
 LOGGER = logging.getLogger("weasyprint")
 
 
+_RECORDERS: list[set[Path]] = []  # open recording_fetches() sets
+
+
+@contextmanager
+def recording_fetches():
+    """Collect the path of every file any BookFetcher serves meanwhile (the build's inputs)."""
+    served: set[Path] = set()
+    _RECORDERS.append(served)
+    try:
+        yield served
+    finally:
+        _RECORDERS.remove(served)
+
+
 class BookFetcher(URLFetcher):
     """Serves only files inside the allowed folders (the book's, the tool's styles) and data: URLs."""
 
@@ -36,6 +50,8 @@ class BookFetcher(URLFetcher):
 
             path = Path(unquote(urlsplit(url).path)).resolve()
             if any(path == root or root in path.parents for root in self.roots) and path.is_file():
+                for served in _RECORDERS:
+                    served.add(path)
                 return super().fetch(url, headers)
         self.refused.append(url)
         raise ValueError(f"refused (outside the book): {url}")
