@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test zine check clean checkers
+.PHONY: book test zine check clean checkers bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ checkers:
 
 test: $(STAMP) checkers
 	$(BIN)/python -m pytest -q
+
+# Timings against Pandoc (+ WeasyPrint) on the sample at 1x and 10x; needs Debian's pandoc. Not part of test.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf build
