@@ -81,15 +81,20 @@ class AtomicOutputs:
 
 
 def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | None = None,
-          piece: str | None = None) -> BuildReport:
+          piece: str | None = None, progress=None) -> BuildReport:
     """Build the requested formats. Raises BookError (nothing written) when the sources are wrong,
     a book's own template included. When every input is unchanged since a build of the same request
-    (see cache.py), the outputs are restored from the cache instead."""
+    (see cache.py), the outputs are restored from the cache instead. `progress` is called with
+    the name of each phase as it begins (see progress.py)."""
+    from anthology.progress import silent
+
+    progress = progress or silent
     request = _request_key("build", manifest, formats=sorted(formats), press=press, piece=piece,
                            epoch=_epoch_key())
     restored = _restore(request, out_dir)
     if restored is not None:
         return restored
+    progress(f"reading {Path(manifest).name} and the pieces")
     import jinja2
 
     from anthology.book.manifest import load_book
@@ -99,7 +104,7 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
 
     try:
         with recording_fetches() as fetched:
-            report = _build(book, out_dir, formats, press, piece)
+            report = _build(book, out_dir, formats, press, piece, progress)
         report.fetched = fetched
     except jinja2.TemplateError as exc:
         raise BookError([_template_problem(book, exc)]) from None
@@ -190,7 +195,8 @@ def _template_problem(book, exc) -> Problem:
     return Problem(where, line, f"template error: {exc.message or exc}")
 
 
-def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: str | None) -> BuildReport:
+def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: str | None,
+           progress) -> BuildReport:
     from anthology import templating as templates
     from anthology.epub import pagelist
     from anthology.epub import reproducible as epubzip
@@ -209,12 +215,14 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
         entries = index.mark(book)
         layout = None
         if any(f in formats for f in ("pdf", "epub", "zine")):
-            layout = _print_layout(book, env, entries, build_date)
+            layout = _print_layout(book, env, entries, build_date, progress)
         reading_pdf = None
         if "pdf" in formats:
             reading_pdf = outputs.temp_for(f"{book.output}.pdf")
+            progress(f"writing the PDF ({len(layout.document.pages)} pages)")
             pdf.write(layout, reading_pdf, book)
             if press:
+                progress("laying out and writing the press PDF")
                 press_layout = pdf.render(book, env, index_entries=index.for_print(entries),
                                           build_date=build_date, press=True, long_notes=layout.long_notes)
                 press_pdf = outputs.temp_for(f"{book.output}-press.pdf")
@@ -225,12 +233,16 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
 
             if reading_pdf is None:
                 reading_pdf = outputs.scratch(f"{book.output}.pdf")
+                progress(f"writing the PDF ({len(layout.document.pages)} pages)")
                 pdf.write(layout, reading_pdf, book)
+            progress("imposing the zine")
             zine.impose_booklet(reading_pdf, outputs.temp_for(f"{book.output}-zine.pdf"),
                                 sheet=book.print.sheet, signature=book.print.signature,
                                 creep=book.print.creep, marks=book.print.marks)
         if "minizine" in formats:
             from anthology.print import minizine
+
+            progress("laying out the mini-zine")
 
             report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning")
                                 for w in minizine.build(book, env, piece, outputs)]
@@ -241,7 +253,9 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                                                   f"{book.output}.pdf")
             extras.page_breaks, extras.page_labels = pagelist.from_layout(book, layout.document)
             if not book.cover:
+                progress("rendering the cover")
                 extras.cover_png = cover.render_png(book, env)
+            progress("writing the EPUB")
             raw = outputs.scratch(f"{book.output}.epub")
             epub.build(book, env, raw, index_entries=index.for_epub(entries), build_date=build_date,
                        modified=modified, print_label=pdf.print_label(book), extras=extras)
@@ -252,30 +266,32 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     return report
 
 
-def _print_layout(book, env, entries, build_date):
-    from anthology.print import pdf
+def _print_layout(book, env, entries, build_date, progress):
+    """Lay out the print edition: again (twice at most) while a footnote is too long for the foot of
+    its page (such a note goes to the end of its piece instead, so none of it is lost); then the
+    index gets the page numbers of this very layout, and only the index is laid out again (see
+    print/index_pages.py; the whole book only where that shortcut does not apply)."""
+    from anthology.print import index_pages, pdf
     from anthology.text import index
 
-    """Lay out the print edition, as often as it takes (three times at most) until the index has
-    the page numbers of this very layout and every footnote fits at the foot of its page (a
-    footnote too long for that goes to the end of its piece instead, so none of it is lost)."""
     long_notes: frozenset[str] = frozenset()
+    progress("laying out the print edition")
     layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date)
     for _ in range(2):
         overflowing = layout.overflowing_notes() - long_notes
-        index_stale = bool(entries) and (entries[0].pages is None or bool(overflowing))
-        if not overflowing and not index_stale:
+        if not overflowing:
             break
         long_notes |= overflowing
-        if entries and not overflowing:
-            index.resolve(entries, layout.anchor_pages())  # pages will not move: only the index changes
+        progress(f"laying out the print edition again ({len(overflowing)} long footnotes after their piece)")
         layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date,
                             long_notes=long_notes)
-    if entries and entries[0].pages is None:
-        index.resolve(entries, layout.anchor_pages())
-        layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date,
-                            long_notes=long_notes)
-    return layout
+    if not entries:
+        return layout
+    index.resolve(entries, layout.anchor_pages())  # earlier pages will not move: only the index changes
+    progress(f"laying out the index ({len(layout.document.pages)} pages before it)")
+    html = pdf.book_html(book, env, index.for_print(entries), build_date, pdf.page_css(book, False), long_notes)
+    return index_pages.relayout(book, layout, html) or pdf.render(
+        book, env, index_entries=index.for_print(entries), build_date=build_date, long_notes=long_notes)
 
 
 def _report_print_warnings(layout, report: BuildReport) -> None:

@@ -33,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--piece", help="the piece id for --format minizine")
     build.add_argument("--check-epub", action="store_true",
                        help="run EPUBCheck (and Ace by DAISY, when installed) on the built EPUB")
+    build.add_argument("--quiet", "-q", action="store_true",
+                       help="print no progress and no list of outputs (problems are still printed)")
     check = commands.add_parser("check", help="validate the manifest and every piece; write nothing")
     check.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
     check.add_argument("--epub", action="store_true",
@@ -77,15 +79,22 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         if "minizine" in formats and not args.piece:
             print("anthology: error: --format minizine needs --piece <id> (a piece id or file name)", file=stderr)
             return EXIT_USAGE
+        from anthology.progress import Progress
+
         started = time.perf_counter()
-        report = builder.build(args.manifest, args.out, formats, press=True if args.for_press else None,
-                               piece=args.piece)
+        progress = Progress(stdout, quiet=args.quiet)
+        try:
+            report = builder.build(args.manifest, args.out, formats, press=True if args.for_press else None,
+                                   piece=args.piece, progress=progress)
+        finally:
+            progress.done()
         _print_problems(report.warnings, stderr)
-        for path in report.outputs:
-            print(f"wrote {path}", file=stdout)
         elapsed = time.perf_counter() - started
-        print(f"unchanged: restored from the cache in {elapsed:.2f} s" if report.cached
-              else f"built in {elapsed:.1f} s", file=stdout)
+        for path in [] if args.quiet else report.outputs:
+            print(f"wrote {path}", file=stdout)
+        if not args.quiet:
+            print(f"unchanged: restored from the cache in {elapsed:.2f} s" if report.cached
+                  else f"built in {elapsed:.1f} s", file=stdout)
         if args.check_epub:
             from anthology.epub.checks import check_epub
 

@@ -44,7 +44,7 @@ def test_a_damaged_cache_entry_means_a_correct_rebuild(book, tmp_path, monkeypat
     assert run_cli("build", book, "--out", tmp_path / "a").code == 0
     blobs = sorted((tmp_path / "cache" / "anthology" / "blobs").rglob("*"))
     blobs = [b for b in blobs if b.is_file()]
-    assert len(blobs) == 2  # the EPUB and the PDF
+    assert len(blobs) == 3  # the EPUB, the PDF and the generated cover (each damaged below)
     for blob in blobs:  # same size, a few bytes changed: only a hash notices
         data = bytearray(blob.read_bytes())
         data[len(data) // 2] ^= 0xFF

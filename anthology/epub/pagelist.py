@@ -47,12 +47,14 @@ def page_breaks(document, scopes: dict[str, str]):
     `scopes` maps the id of each section the EPUB also has to its EPUB file name.
     """
     parents: dict = {}
-    root = document.pages[0]._page_box.children[0].element if document.pages else None
-    if root is None:
+    roots = {id(page._page_box.children[0].element): page._page_box.children[0].element
+             for page in document.pages}  # one per layout joined into the document (print/index_pages.py)
+    if not roots:
         return
-    for parent in root.iter():
-        for child in parent:
-            parents[child] = parent
+    for root in roots.values():
+        for parent in root.iter():
+            for child in parent:
+                parents[child] = parent
     scope_cache: dict = {}
 
     def scope_of(element):

@@ -1,0 +1,75 @@
+"""Progress of a build: plain lines in a log, one self-overwriting line on a terminal, nothing when quiet."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+
+import pytest
+
+from book_helpers import copy_fixture, run_cli
+
+PHASES = ("reading book.yaml", "laying out the print edition", "writing the PDF", "writing the EPUB")
+
+
+@pytest.fixture
+def book(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # an empty cache: every phase runs
+    return copy_fixture("minimal", tmp_path / "book")
+
+
+def test_not_a_terminal_gets_one_plain_line_per_phase(book, tmp_path):
+    run = run_cli("build", book, "--out", tmp_path / "out")
+    assert run.code == 0, run.err
+    assert "\r" not in run.out and "\x1b" not in run.out
+    lines = run.out.splitlines()
+    progress = [line for line in lines if line.startswith("[")]
+    for phase in PHASES:
+        assert sum(phase in line for line in progress) == 1, (phase, lines)
+    assert [i for i, line in enumerate(lines) if line.startswith("[")] == list(range(len(progress)))
+    assert all(line.split("]")[0].removeprefix("[").strip().endswith(" s") for line in progress)
+    assert lines[len(progress)].startswith("wrote ")
+
+
+def test_quiet_prints_nothing_but_still_builds(book, tmp_path):
+    run = run_cli("build", book, "--out", tmp_path / "out", "--quiet")
+    assert run.code == 0, run.err
+    assert run.out == "" and run.err == ""
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-minimal-book.epub", "a-minimal-book.pdf"]
+
+
+def test_quiet_still_reports_problems(book, tmp_path):
+    piece = book.parent / "only-piece.md"
+    piece.write_text(piece.read_text(encoding="utf-8").replace("title: The Only Piece\n",
+                                                               "title: The Only Piece\nmood: sombre\n"),
+                     encoding="utf-8")
+    run = run_cli("build", book, "--out", tmp_path / "out", "-q")
+    assert run.code == 1 and run.out == ""
+    assert "only-piece.md:3: unknown key 'mood'" in run.err
+
+
+def test_a_terminal_gets_one_line_that_overwrites_itself(book, tmp_path):
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "anthology", "build", str(book), "--out", str(tmp_path / "out")],
+                            stdout=follower, stderr=subprocess.PIPE, env=dict(os.environ))
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert proc.wait(timeout=300) == 0, proc.stderr.read()
+    os.close(leader)
+    text = b"".join(chunks).decode()
+    progress, _, results = text.rpartition("\r\x1b[K")  # the line is cleared before the results
+    assert progress.count("\r\x1b[K") >= len(PHASES) - 1
+    assert "\n" not in progress  # every phase on the same line
+    for phase in PHASES:
+        assert phase in progress
+    assert results.splitlines()[0].startswith("wrote ")
