@@ -62,12 +62,12 @@ def test_code_is_set_in_a_shipped_font(tmp_path):
 
 def test_an_internal_error_is_reported_without_a_traceback(tmp_path, monkeypatch, capsys):
     manifest = _book(tmp_path, "Text.\n")
-    from anthology import build
+    from anthology.print import pdf
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated layout failure")
 
-    monkeypatch.setattr(build.pdf, "render", broken)
+    monkeypatch.setattr(pdf, "render", broken)
     assert _build(manifest, "pdf") == 3
     err = capsys.readouterr().err
     assert "internal error" in err and "simulated layout failure" in err and "Traceback" not in err
