@@ -270,25 +270,26 @@ def _print_layout(book, env, entries, build_date, progress):
     """Lay out the print edition: again (twice at most) while a footnote is too long for the foot of
     its page (such a note goes to the end of its piece instead, so none of it is lost); then the
     index gets the page numbers of this very layout, and only the index is laid out again (see
-    print/index_pages.py; the whole book only where that shortcut does not apply)."""
+    print/index_pages.py; the whole book only where that shortcut does not apply). The first
+    layouts hold a placeholder index of one locator: where the index begins is all they need of it."""
     from anthology.print import index_pages, pdf
     from anthology.text import index
 
     long_notes: frozenset[str] = frozenset()
+    first_index = index_pages.placeholder(index.for_print(entries))
     progress("laying out the print edition")
-    layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date)
+    layout = pdf.render(book, env, index_entries=first_index, build_date=build_date)
     for _ in range(2):
         overflowing = layout.overflowing_notes() - long_notes
         if not overflowing:
             break
         long_notes |= overflowing
         progress(f"laying out the print edition again ({len(overflowing)} long footnotes after their piece)")
-        layout = pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date,
-                            long_notes=long_notes)
+        layout = pdf.render(book, env, index_entries=first_index, build_date=build_date, long_notes=long_notes)
     if not entries:
         return layout
     index.resolve(entries, layout.anchor_pages())  # earlier pages will not move: only the index changes
-    progress(f"laying out the index ({len(layout.document.pages)} pages before it)")
+    progress("laying out the index")
     html = pdf.book_html(book, env, index.for_print(entries), build_date, pdf.page_css(book, False), long_notes)
     return index_pages.relayout(book, layout, html) or pdf.render(
         book, env, index_entries=index.for_print(entries), build_date=build_date, long_notes=long_notes)

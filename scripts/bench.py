@@ -60,15 +60,26 @@ def make_book(folder: Path, scale: int) -> tuple[Path, list[Path]]:
     data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     chapters = []
     for copy in range(1, scale + 1):
+        # a piece file may be listed once: copy k > 1 reads a copy of chapters/ (images and links
+        # between pieces stay relative), with piece ids of its own
+        part = "chapters" if copy == 1 else f"part-{copy}"
+        if copy > 1:
+            shutil.copytree(REPO / "chapters", folder / part)
+
+        def moved(path: str) -> str:
+            return part + path.removeprefix("chapters") if path.startswith("chapters/") else path
+
         for chapter in data["chapters"]:
             chapter = dict(chapter)
             if scale > 1:
                 chapter["title"] = f"{chapter['title']} ({copy})"
+                if chapter.get("intro"):
+                    chapter["intro"] = moved(chapter["intro"])
                 pieces = []
                 for piece in chapter["pieces"]:
                     file = piece if isinstance(piece, str) else piece["file"]
                     extra = {} if isinstance(piece, str) else {k: v for k, v in piece.items() if k != "file"}
-                    pieces.append({"file": file, **extra, "id": f"{Path(file).stem}-{copy}"})
+                    pieces.append({"file": moved(file), **extra, "id": f"{Path(file).stem}-{copy}"})
                 chapter["pieces"] = pieces
             chapters.append(chapter)
     data["chapters"] = chapters
@@ -141,7 +152,8 @@ def main() -> int:
                     shutil.rmtree(folder / "epub-only", ignore_errors=True)
                     times["epub"].append(run(ours + ["build", "book.yaml", "--format", "epub",
                                                      "--out", "epub-only"], folder, fresh))
-                print(f"  {scale}x run {n + 1}: " + ", ".join(f"{k} {v[-1][0]:.2f} s" for k, v in times.items() if v),
+                print(f"  {scale}x run {n + 1}: " + ", ".join(f"{k} {v[-1][0]:.2f} s ({v[-1][2]:.1f} CPU, "
+                                                             f"{v[-1][1]:.0f} MB)" for k, v in times.items() if v),
                       flush=True)
             rows.append((scale, times))
         startup: dict[str, list[float]] = {"--help": [], "check": []}

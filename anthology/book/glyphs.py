@@ -25,13 +25,23 @@ def declared_fonts(stylesheet: Path) -> list[tuple[str, Path]]:
 
 @lru_cache(maxsize=32)
 def _cmap(path: Path) -> frozenset[int]:
+    """The characters a font file has glyphs for; read with fontTools once per font file, then kept
+    in the build cache (keyed by the file's content)."""
+    from anthology import cache
+
+    request = cache.key("cmap", cache.file_hash(path))
+    entry = cache.lookup(request)
+    if entry is not None and isinstance(entry.data.get("cmap"), list):
+        return frozenset(entry.data["cmap"])
     from fontTools.ttLib import TTFont  # imported when needed: `anthology --help` stays quick
 
     font = TTFont(str(path), lazy=True)
     try:
-        return frozenset(font.getBestCmap() or {})
+        found = frozenset(font.getBestCmap() or {})
     finally:
         font.close()
+    cache.store(request, [path], {}, {"cmap": sorted(found)})
+    return found
 
 
 def coverage(stylesheet: Path) -> tuple[frozenset[int], list[str]]:

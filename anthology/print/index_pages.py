@@ -19,6 +19,13 @@ from anthology.print import pdf
 SECTION_ID = "index"
 
 
+def placeholder(entries: list[dict]) -> list[dict]:
+    """The index of a first layout: its first entry with one locator. It begins on the same page as
+    the whole index would (nothing before it depends on its length) and costs a fraction of laying
+    out every locator in two columns; its pages are replaced by relayout()."""
+    return [{**entry, "locators": entry["locators"][:1]} for entry in entries[:1]]
+
+
 def relayout(book, first: pdf.PrintResult, html: str) -> pdf.PrintResult | None:
     """`first` with its index pages replaced by those of the index in `html` (the whole book's HTML
     with the final index) laid out alone; None when the shortcut does not apply."""
