@@ -229,14 +229,18 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                 pdf.write(press_layout, press_pdf, book)
                 pdf.set_bleed_box(press_pdf, book)
         if "zine" in formats:
-            from anthology.print import zine
+            from anthology.print import zine, zinecovers
 
             if reading_pdf is None:
                 reading_pdf = outputs.scratch(f"{book.output}.pdf")
                 progress(f"writing the PDF ({len(layout.document.pages)} pages)")
                 pdf.write(layout, reading_pdf, book)
+            zine_source = outputs.scratch(f"{book.output}-zine-source.pdf")
+            progress("the zine's covers")
+            report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning")
+                                for w in zinecovers.write(book, env, reading_pdf, zine_source)]
             progress("imposing the zine")
-            zine.impose_booklet(reading_pdf, outputs.temp_for(f"{book.output}-zine.pdf"),
+            zine.impose_booklet(zine_source, outputs.temp_for(f"{book.output}-zine.pdf"),
                                 sheet=book.print.sheet, signature=book.print.signature,
                                 creep=book.print.creep, marks=book.print.marks)
         if "minizine" in formats:

@@ -286,6 +286,7 @@ class _Loader:
             "marks": lambda v: setattr(settings, "marks", _marks(v)),
             "signature": lambda v: setattr(settings, "signature", v),
             "tagged": lambda v: setattr(settings, "tagged", v),
+            "zine-back": lambda v: setattr(settings, "zine_back", _choice(v, schema.ZINE_BACKS, "zine back cover")),
         }
         for name, value in meta.items():
             try:
@@ -300,6 +301,13 @@ RESERVED_IDS = {"cover", "titlepage", "halftitle", "rights", "toc", "nav", "pref
 
 def _landscape(size: tuple[float, float]) -> tuple[float, float]:
     return (max(size), min(size))
+
+
+def _choice(value: str, choices: tuple[str, ...], what: str) -> str:
+    value = str(value).strip().lower()
+    if value not in choices:
+        raise ValueError(f"'{value}' is not a {what}: use {' or '.join(choices)}")
+    return value
 
 
 def _marks(value: str) -> bool:

@@ -69,6 +69,7 @@ class PrintSettings:
     signature: int | None = None
     creep: float = 0.0  # points per sheet
     tagged: bool = False
+    zine_back: str = "description"  # or "blank"
 
 
 @dataclass

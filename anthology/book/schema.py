@@ -31,7 +31,7 @@ BOOK = {
     "output": Key("text", help="base name of the output files; default: a slug of the title"),
     "preface": Key("path", help="a Markdown file with the preface"),
     "index": Key("list", help="terms of the index of names and places"),
-    "print": Key("mapping", help="print settings (trim, bleed, marks, sheet, signature, creep, tagged)"),
+    "print": Key("mapping", help="print settings (see PRINT below)"),
     "labels": Key("mapping", help="the tool's own words in the book's language, e.g. contents: Inhalt"),
     "chapters": Key("list", True, "the themed chapters in reading order"),
 }
@@ -69,7 +69,11 @@ PRINT = {
     "signature": Key("int", help="sheets per signature in the zine"),
     "creep": Key("text", help="creep compensation per sheet in the zine, e.g. 0.1mm"),
     "tagged": Key("bool", help="write a tagged PDF/UA-1"),
+    "zine-back": Key("text", help="the zine's outside back cover: description (default: description, "
+                                  "publisher and date) or blank"),
 }
+
+ZINE_BACKS = ("description", "blank")
 
 
 def check_value(key: Key, value) -> tuple[object, str | None]:

@@ -1,23 +1,36 @@
-"""The generated cover: the book's cover template and stylesheet, rendered to a PNG image."""
+"""The book's cover: the cover template and stylesheet laid out at any size (the EPUB's image, the zine's
+front cover) or the book's own `cover:` image scaled to fill it."""
 
 from __future__ import annotations
 
 import io
 
-import pypdfium2
-
 from anthology import cache
 from anthology import templating as templates
 from anthology.book.model import Book
-from anthology.print.pdf import lay_out, recording_fetches
+from anthology.print.pdf import PrintResult, lay_out, recording_fetches
+
+EPUB_WIDTH, EPUB_HEIGHT = 1200.0, 1800.0  # points: the 1600 × 2400 CSS px of the EPUB's cover image
+
+
+def cover_html(book: Book, env, width: float, height: float, *, use_image: bool = True) -> str:
+    """templates/cover.html at `width` × `height` points; a rem is a hundredth of the width."""
+    stylesheet = templates.resource(book.root, "styles/book.css")
+    return env.get_template("cover.html").render(
+        book=book, stylesheet=stylesheet.as_uri(), width=f"{width:.3f}pt", height=f"{height:.3f}pt",
+        unit=f"{width / 100:.4f}pt", cover_url=book.cover.as_uri() if (use_image and book.cover) else None)
+
+
+def lay_out_front(book: Book, width: float, height: float, env, **options) -> PrintResult:
+    """The front cover as a one-page document of `width` × `height` points."""
+    return lay_out(book, cover_html(book, env, width, height), **options)
 
 
 def render_png(book: Book, env, width: int = 1600) -> bytes:
-    """Render templates/cover.html (1600 × 2400 CSS px) to a PNG of `width` pixels; laid out only
-    when the cover's HTML or a file it uses (stylesheet, fonts, images) changed, else taken from
-    the cache."""
-    stylesheet = templates.resource(book.root, "styles/book.css")
-    html = env.get_template("cover.html").render(book=book, stylesheet=stylesheet.as_uri())
+    """Render the generated cover (2:3, as templates/cover.html was drawn) to a PNG of `width` pixels;
+    laid out only when the cover's HTML or a file it uses (stylesheet, fonts, images) changed, else
+    taken from the cache."""
+    html = cover_html(book, env, EPUB_WIDTH, EPUB_HEIGHT, use_image=False)
     request = cache.key("cover", html, width)
     entry = cache.lookup(request)
     png = entry.read("cover.png") if entry else None
@@ -29,6 +42,8 @@ def render_png(book: Book, env, width: int = 1600) -> bytes:
 
 
 def _render(book: Book, html: str, width: int) -> bytes:
+    import pypdfium2
+
     pdf_bytes = lay_out(book, html).document.write_pdf()
     document = pypdfium2.PdfDocument(pdf_bytes)
     try:
