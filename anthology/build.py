@@ -15,7 +15,7 @@ from anthology.errors import BookError, Problem
 # The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
 # that `anthology --help`, `anthology check` and a build served from the cache start quickly.
 
-FORMATS = ("epub", "pdf", "zine", "minizine")
+FORMATS = ("epub", "pdf", "zine", "minizine", "cover")
 
 
 @dataclass
@@ -214,7 +214,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     try:
         entries = index.mark(book)
         layout = None
-        if any(f in formats for f in ("pdf", "epub", "zine")):
+        if any(f in formats for f in ("pdf", "epub", "zine", "cover")):
             layout = _print_layout(book, env, entries, build_date, progress)
         reading_pdf = None
         if "pdf" in formats:
@@ -250,6 +250,12 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
 
             report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning")
                                 for w in minizine.build(book, env, piece, outputs)]
+        if "cover" in formats:
+            from anthology.print import wrap
+
+            progress("laying out the cover wrap")
+            report.warnings += wrap.write(book, env, len(layout.document.pages),
+                                          outputs.temp_for(f"{book.output}-cover.pdf"))
         if layout is not None:
             _report_print_warnings(layout, report)
         if "epub" in formats:

@@ -128,6 +128,7 @@ class _Loader:
             description=meta.get("description"), cover=cover, preface=preface,
             index=self.index(data.get("index")), print=self.print_settings(data.get("print")),
             labels=self.labels(meta.get("language", "en"), data.get("labels")),
+            lines=_lines(data),
         )
 
     def plan_chapters(self, chapters_data: list) -> list[tuple]:
@@ -286,6 +287,8 @@ class _Loader:
             "marks": lambda v: setattr(settings, "marks", _marks(v)),
             "signature": lambda v: setattr(settings, "signature", v),
             "tagged": lambda v: setattr(settings, "tagged", v),
+            "paper": lambda v: setattr(settings, "paper_thickness", _paper(v)),
+            "barcode": lambda v: setattr(settings, "barcode", _choice(v, schema.BARCODES, "barcode setting") == "area"),
             "zine-back": lambda v: setattr(settings, "zine_back", _choice(v, schema.ZINE_BACKS, "zine back cover")),
         }
         for name, value in meta.items():
@@ -296,11 +299,34 @@ class _Loader:
         return settings
 
 
+def _lines(data: LineDict) -> dict[str, int]:
+    """The manifest line of every top-level key and of every key under print: ('print.trim')."""
+    lines = {name: data.line_of(name) for name in data}
+    if isinstance(data.get("print"), LineDict):
+        lines.update({f"print.{name}": data["print"].line_of(name) for name in data["print"]})
+    return lines
+
+
 RESERVED_IDS = {"cover", "titlepage", "halftitle", "rights", "toc", "nav", "preface", "credits", "index", "style"}
 
 
 def _landscape(size: tuple[float, float]) -> tuple[float, float]:
     return (max(size), min(size))
+
+
+def _paper(value: str) -> float:
+    """white, cream or a thickness a page ('0.06mm') -> points a page."""
+    name = str(value).strip().lower()
+    if name in schema.PAPERS:
+        return schema.PAPERS[name] * 72
+    try:
+        thickness = units.length(name)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a paper: use {', '.join(schema.PAPERS)} or a thickness a page "
+                         "such as 0.06mm") from None
+    if not 0 < thickness < 1 * 72 / 25.4:
+        raise ValueError(f"'{value}' is not a plausible thickness for one page (0.05mm to 0.2mm is usual)")
+    return thickness
 
 
 def _choice(value: str, choices: tuple[str, ...], what: str) -> str:

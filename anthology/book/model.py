@@ -70,6 +70,8 @@ class PrintSettings:
     creep: float = 0.0  # points per sheet
     tagged: bool = False
     zine_back: str = "description"  # or "blank"
+    paper_thickness: float = 0.002252 * 72  # points per page (white paper)
+    barcode: bool = True  # leave the barcode area clear on the back of the cover wrap
 
 
 @dataclass
@@ -93,6 +95,7 @@ class Book:
     print: PrintSettings = field(default_factory=PrintSettings)
     labels: Labels = field(default_factory=lambda: Labels("en"))
     sources: list[Path] = field(default_factory=list)  # every text file read: manifest, pieces, intros, preface
+    lines: dict[str, int] = field(default_factory=dict)  # manifest line of each key ("cover", "print.trim")
 
     @property
     def pieces(self) -> list[Piece]:

@@ -69,11 +69,16 @@ PRINT = {
     "signature": Key("int", help="sheets per signature in the zine"),
     "creep": Key("text", help="creep compensation per sheet in the zine, e.g. 0.1mm"),
     "tagged": Key("bool", help="write a tagged PDF/UA-1"),
+    "paper": Key("text", help="the interior's paper, for the spine of the cover wrap: white (0.002252 in a page, "
+                              "the default), cream (0.0025 in) or a thickness a page such as 0.06mm"),
+    "barcode": Key("text", help="area (default: a clear white 2 × 1.2 in area on the back of the cover wrap) or none"),
     "zine-back": Key("text", help="the zine's outside back cover: description (default: description, "
                                   "publisher and date) or blank"),
 }
 
 ZINE_BACKS = ("description", "blank")
+PAPERS = {"white": 0.002252, "cream": 0.0025}  # inches per page (KDP's figures)
+BARCODES = ("area", "none")
 
 
 def check_value(key: Key, value) -> tuple[object, str | None]:
