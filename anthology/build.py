@@ -201,7 +201,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     from anthology.epub import pagelist
     from anthology.epub import reproducible as epubzip
     from anthology.epub import writer as epub
-    from anthology.print import cover, pdf
+    from anthology.print import cover, pdf, presets
     from anthology.text import index
 
     report = BuildReport()
@@ -209,22 +209,32 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
     build_date = modified.date()
     env = templates.environment(book)
-    press = (book.print.marks or bool(book.print.bleed)) if press is None else press
+    preset = presets.PRESETS.get(book.print.printer or "")
+    interior_bleed = bool(preset and preset.bleed and book.print.bleed)  # the service's bleed, in <name>.pdf
+    if press is None:
+        press = book.print.marks or (bool(book.print.bleed) and not interior_bleed)
     outputs = AtomicOutputs(out_dir)
     try:
         entries = index.mark(book)
         layout = None
         if any(f in formats for f in ("pdf", "epub", "zine", "cover")):
             layout = _print_layout(book, env, entries, build_date, progress)
+            if preset:
+                layout = _keep_service_margins(book, env, entries, build_date, layout, preset, interior_bleed,
+                                               progress)
+                report.warnings += _service_warnings(book, layout, preset, interior_bleed)
         reading_pdf = None
         if "pdf" in formats:
             reading_pdf = outputs.temp_for(f"{book.output}.pdf")
             progress(f"writing the PDF ({len(layout.document.pages)} pages)")
             pdf.write(layout, reading_pdf, book)
+            if preset:
+                presets.strip_refused(reading_pdf, preset)
             if press:
                 progress("laying out and writing the press PDF")
                 press_layout = pdf.render(book, env, index_entries=index.for_print(entries),
-                                          build_date=build_date, press=True, long_notes=layout.long_notes)
+                                          build_date=build_date, press=True, long_notes=layout.long_notes,
+                                          page_rules=layout.page_rules)
                 press_pdf = outputs.temp_for(f"{book.output}-press.pdf")
                 pdf.write(press_layout, press_pdf, book)
                 pdf.set_bleed_box(press_pdf, book)
@@ -276,33 +286,68 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     return report
 
 
-def _print_layout(book, env, entries, build_date, progress):
+def _keep_service_margins(book, env, entries, build_date, layout, preset, bleed: bool, progress):
+    """Lay the book out again, with wider margins, while its content comes closer to the trim than
+    the print-on-demand service allows (the inside margin grows with the page count)."""
+    from anthology.print import presets
+
+    for _ in range(3):
+        rules = presets.margin_rules(preset, layout.document, bleed, layout.page_rules)
+        if rules == layout.page_rules:
+            break
+        progress(f"laying out the print edition again (the margins {preset.service} asks for)")
+        layout = _print_layout(book, env, entries, build_date, progress, page_rules=rules)
+    return layout
+
+
+def _service_warnings(book, layout, preset, bleed: bool) -> list[Problem]:
+    from anthology.print import presets
+
+    where = book.lines.get("print.printer")
+    found = [Problem(book.manifest.name, where, f"print: printer: {preset.name}: {message}", "PRINTER", "warning")
+             for message in presets.broken_rules(preset, layout.document, bleed)]
+    if bleed and abs(book.print.bleed - presets.INCH / 8) > 0.1:
+        found.append(Problem(book.manifest.name, book.lines.get("print.bleed"),
+                             f"print: bleed: {preset.service} wants 0.125 in of bleed "
+                             f"(this book has {book.print.bleed / presets.INCH:.3f} in)", "PRINTER", "warning"))
+    for image, page, dpi in presets.low_resolution_images(layout.document, book.root):
+        found.append(Problem(image, None, f"printed at {dpi:.0f} dpi on page {page}; {preset.service} wants "
+                                          f"{presets.MIN_DPI} dpi: use a larger image or print it smaller",
+                             "PRINTER", "warning"))
+    return found
+
+
+def _print_layout(book, env, entries, build_date, progress, page_rules: str = ""):
     """Lay out the print edition: again (twice at most) while a footnote is too long for the foot of
     its page (such a note goes to the end of its piece instead, so none of it is lost); then the
     index gets the page numbers of this very layout, and only the index is laid out again (see
     print/index_pages.py; the whole book only where that shortcut does not apply). The first
-    layouts hold a placeholder index of one locator: where the index begins is all they need of it."""
+    layouts hold a placeholder index of one locator: where the index begins is all they need of it.
+    `page_rules`: further @page rules (the margins a print-on-demand service asks for)."""
     from anthology.print import index_pages, pdf
     from anthology.text import index
 
     long_notes: frozenset[str] = frozenset()
     first_index = index_pages.placeholder(index.for_print(entries))
     progress("laying out the print edition")
-    layout = pdf.render(book, env, index_entries=first_index, build_date=build_date)
+    layout = pdf.render(book, env, index_entries=first_index, build_date=build_date, page_rules=page_rules)
     for _ in range(2):
         overflowing = layout.overflowing_notes() - long_notes
         if not overflowing:
             break
         long_notes |= overflowing
         progress(f"laying out the print edition again ({len(overflowing)} long footnotes after their piece)")
-        layout = pdf.render(book, env, index_entries=first_index, build_date=build_date, long_notes=long_notes)
+        layout = pdf.render(book, env, index_entries=first_index, build_date=build_date, long_notes=long_notes,
+                            page_rules=page_rules)
     if not entries:
         return layout
     index.resolve(entries, layout.anchor_pages())  # earlier pages will not move: only the index changes
     progress("laying out the index")
-    html = pdf.book_html(book, env, index.for_print(entries), build_date, pdf.page_css(book, False), long_notes)
+    html = pdf.book_html(book, env, index.for_print(entries), build_date, pdf.page_css(book, False, page_rules),
+                         long_notes)
     return index_pages.relayout(book, layout, html) or pdf.render(
-        book, env, index_entries=index.for_print(entries), build_date=build_date, long_notes=long_notes)
+        book, env, index_entries=index.for_print(entries), build_date=build_date, long_notes=long_notes,
+        page_rules=page_rules)
 
 
 def _report_print_warnings(layout, report: BuildReport) -> None:

@@ -11,6 +11,7 @@ from anthology.text import markup
 from anthology.book import schema
 from anthology.resources import resource
 from anthology.book import units
+from anthology.print import presets
 from anthology.errors import Problems
 from anthology.book.labels import EN, Labels
 from anthology.book.model import Book, Chapter, IndexTerm, Piece, PrintSettings
@@ -291,11 +292,24 @@ class _Loader:
             "barcode": lambda v: setattr(settings, "barcode", _choice(v, schema.BARCODES, "barcode setting") == "area"),
             "zine-back": lambda v: setattr(settings, "zine_back", _choice(v, schema.ZINE_BACKS, "zine back cover")),
         }
-        for name, value in meta.items():
+        converters["printer"] = lambda v: setattr(settings, "printer", _printer(v))
+        converters["grayscale"] = lambda v: setattr(settings, "grayscale", v)
+        # the preset first: every other key of print: overrides what it sets
+        for name, value in sorted(meta.items(), key=lambda item: item[0] != "printer"):
             try:
                 converters[name](value)
+                if name == "printer":
+                    settings.grayscale = presets.PRESETS[settings.printer].grayscale
             except ValueError as exc:
                 self.report(self.manifest, data.line_of(name), f"print: {name}: {exc}")
+        if settings.printer:
+            preset = presets.PRESETS[settings.printer]
+            if not preset.prints(settings.trim):
+                where = "trim" if "trim" in data else "printer"
+                width, height = (v / 72 for v in settings.trim)
+                self.report(self.manifest, data.line_of(where),
+                            f"print: trim: {preset.service} does not print {settings.trim_name} "
+                            f"({width:.2f} × {height:.2f} in); it prints {preset.describe_trims()}")
         return settings
 
 
@@ -312,6 +326,13 @@ RESERVED_IDS = {"cover", "titlepage", "halftitle", "rights", "toc", "nav", "pref
 
 def _landscape(size: tuple[float, float]) -> tuple[float, float]:
     return (max(size), min(size))
+
+
+def _printer(value: str) -> str:
+    name = str(value).strip().lower()
+    if name not in presets.PRESETS:
+        raise ValueError(f"'{value}' is not a printer this tool knows: use {', '.join(presets.PRESETS)}")
+    return name
 
 
 def _paper(value: str) -> float:

@@ -72,6 +72,8 @@ class PrintSettings:
     zine_back: str = "description"  # or "blank"
     paper_thickness: float = 0.002252 * 72  # points per page (white paper)
     barcode: bool = True  # leave the barcode area clear on the back of the cover wrap
+    printer: str | None = None  # a preset of anthology/print/presets.py: kdp, lulu, ingramspark, copyshop
+    grayscale: bool = False  # every image and colour of the print PDF and the zine in gray
 
 
 @dataclass

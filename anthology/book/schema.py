@@ -72,6 +72,9 @@ PRINT = {
     "paper": Key("text", help="the interior's paper, for the spine of the cover wrap: white (0.002252 in a page, "
                               "the default), cream (0.0025 in) or a thickness a page such as 0.06mm"),
     "barcode": Key("text", help="area (default: a clear white 2 × 1.2 in area on the back of the cover wrap) or none"),
+    "printer": Key("text", help="the print-on-demand service whose rules the interior follows: kdp, lulu, "
+                                "ingramspark or copyshop"),
+    "grayscale": Key("bool", help="every image and colour of the print PDF and the zine in gray"),
     "zine-back": Key("text", help="the zine's outside back cover: description (default: description, "
                                   "publisher and date) or blank"),
 }

@@ -43,7 +43,7 @@ def relayout(book, first: pdf.PrintResult, html: str) -> pdf.PrintResult | None:
         return None
     document = first.document.copy(first.document.pages[:start - 1] + result.document.pages[_FIRST_PAGE:])
     return pdf.PrintResult(document, first.warnings + result.warnings, first.refused + result.refused,
-                           first.long_notes)
+                           first.long_notes, first.page_rules)
 
 
 _FIRST_PAGE = 2  # 0-based: the half-title, a blank left-hand page, then the index on the right

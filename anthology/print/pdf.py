@@ -63,6 +63,7 @@ class PrintResult:
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     long_notes: frozenset[str] = frozenset()  # notes printed at the end of their piece
+    page_rules: str = ""  # further @page rules it was laid out with (a service's margins)
 
     def overflowing_notes(self) -> set[str]:
         """Ids of footnotes that do not fit in their page's footnote area (WeasyPrint does not
@@ -121,13 +122,20 @@ def press_margin(book: Book) -> float:
     return max(3 * press_bleed(book), MIN_MEDIA_MARGIN)
 
 
-def page_css(book: Book, press: bool) -> str:
+def page_css(book: Book, press: bool, extra: str = "") -> str:
+    """The page size, and the press PDF's bleed and marks or the print-on-demand service's bleed;
+    `extra`: further @page rules (a service's margins)."""
+    from anthology.print import presets
+
     width, height = book.print.trim
     rules = [f"size: {width:.2f}pt {height:.2f}pt;"]
     if press:
         rules.append(f"bleed: {press_margin(book):.2f}pt;")
         rules.append("marks: crop cross;")
-    return "@page { " + " ".join(rules) + " }"
+    css = "@page { " + " ".join(rules) + " }"
+    if not press and book.print.printer:
+        css += " " + presets.page_rules(presets.PRESETS[book.print.printer], book.print.bleed)
+    return css + (" " + extra if extra else "")
 
 
 def set_bleed_box(path: Path, book: Book) -> None:
@@ -177,12 +185,14 @@ def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
 
 
 def render(book: Book, env, *, index_entries: list, build_date, press: bool = False,
-           long_notes: frozenset[str] = frozenset()) -> PrintResult:
-    """Lay out the book; the result can be inspected (anchor pages) before it is written."""
-    html = book_html(book, env, index_entries, build_date, page_css(book, press), long_notes)
+           long_notes: frozenset[str] = frozenset(), page_rules: str = "") -> PrintResult:
+    """Lay out the book; the result can be inspected (anchor pages) before it is written.
+    `page_rules`: further @page rules (a print-on-demand service's margins)."""
+    html = book_html(book, env, index_entries, build_date, page_css(book, press, page_rules), long_notes)
     result = lay_out(book, html, pdf_tags=book.print.tagged,
                      pdf_variant="pdf/ua-1" if book.print.tagged else None)
     result.long_notes = long_notes
+    result.page_rules = page_rules
     return result
 
 

@@ -1,0 +1,225 @@
+"""Print-on-demand presets (`print: printer: kdp | lulu | ingramspark | copyshop`): the rules one
+service sets for an interior PDF (bleed, margins by page count, page counts, trim sizes, what it
+refuses), the CSS that makes a layout keep them, and the warnings when one cannot be met.
+
+Figures and their sources are listed in the README ("For printers"). Lengths here are inches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+INCH = 72.0  # points
+PX = 0.75  # points in a CSS px (WeasyPrint's layout unit)
+MIN_DPI = 300
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    service: str
+    bleed_inside: bool  # bleed also on the spine edge of interior pages
+    inside: tuple[tuple[int, float], ...]  # (up to this many pages, minimum inside margin)
+    outside: float  # minimum top, bottom and outside margin without bleed
+    outside_bleed: float  # the same with bleed
+    pages: tuple[int, int] | None  # the fewest and the most pages the service binds
+    trims: tuple[tuple[float, float], ...] = ()  # the sizes it prints (± 0.02 in) ...
+    trim_range: tuple[tuple[float, float], tuple[float, float]] | None = None  # ... or any W, H in ranges
+    refuses: tuple[str, ...] = ()  # of "bookmarks", "links", "metadata"
+    grayscale: bool = False  # the preset's default for print: grayscale
+    bleed: bool = True  # whether the interior may have bleed at all
+
+    def inside_margin(self, pages: int) -> float:
+        for limit, margin in self.inside:
+            if pages <= limit:
+                return margin
+        return self.inside[-1][1]
+
+    def prints(self, trim_pt: tuple[float, float]) -> bool:
+        if not self.trims and not self.trim_range:  # a copy shop prints any size that fits its sheet
+            return True
+        width, height = (v / INCH for v in trim_pt)
+        if self.trim_range:
+            (w0, w1), (h0, h1) = self.trim_range
+            if w0 - 0.01 <= width <= w1 + 0.01 and h0 - 0.01 <= height <= h1 + 0.01:
+                return True
+        return any(abs(width - w) <= 0.02 and abs(height - h) <= 0.02 for w, h in self.trims)
+
+    def describe_trims(self) -> str:
+        parts = []
+        if self.trim_range:
+            (w0, w1), (h0, h1) = self.trim_range
+            parts.append(f"{w0:g} to {w1:g} in wide and {h0:g} to {h1:g} in high")
+        if self.trims:
+            parts.append(", ".join(f"{w:g} × {h:g} in" for w, h in self.trims))
+        return "; or ".join(parts)
+
+
+UNLIMITED = 10 ** 6
+
+PRESETS = {
+    "kdp": Preset(
+        "kdp", "Amazon KDP", bleed_inside=False,
+        inside=((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (UNLIMITED, 0.875)),
+        outside=0.25, outside_bleed=0.375, pages=(24, 828),
+        trim_range=((4.0, 8.5), (6.0, 11.69)), refuses=("bookmarks", "links", "metadata")),
+    "lulu": Preset(
+        "lulu", "Lulu", bleed_inside=True,
+        inside=((UNLIMITED, 0.7),), outside=0.5, outside_bleed=0.5, pages=(32, 800),
+        trims=((4.25, 6.875), (5.0, 8.0), (5.5, 8.5), (5.83, 8.27), (6.0, 9.0), (6.14, 9.21), (6.625, 10.25),
+               (7.0, 10.0), (7.44, 9.68), (7.44, 9.69), (7.5, 7.5), (8.27, 11.69), (8.5, 8.5), (8.5, 11.0),
+               (9.0, 7.0), (11.0, 8.5), (11.69, 8.27))),
+    "ingramspark": Preset(
+        "ingramspark", "IngramSpark", bleed_inside=False,
+        inside=((UNLIMITED, 0.5),), outside=0.5, outside_bleed=0.5, pages=(18, 1200),
+        trim_range=((4.0, 8.5), (6.0, 11.69))),
+    "copyshop": Preset(
+        "copyshop", "a copy shop", bleed_inside=False,
+        inside=((UNLIMITED, 0.25),), outside=0.25, outside_bleed=0.25, pages=None,
+        grayscale=True, bleed=False),
+}
+
+
+def page_rules(preset: Preset | None, bleed: float) -> str:
+    """@page rules for the interior: the service's bleed (none on the spine edge where it wants it so)."""
+    if preset is None or not bleed or not preset.bleed:
+        return ""
+    rules = f"@page {{ bleed: {bleed:.3f}pt; }}"
+    if not preset.bleed_inside:
+        rules += " @page :left { bleed-right: 0; } @page :right { bleed-left: 0; }"
+    return rules
+
+
+@dataclass(frozen=True)
+class Margins:
+    """The least room between content and each trim edge on any page, in points."""
+
+    inside: float
+    outside: float
+    top: float
+    bottom: float
+
+
+def _content_boxes(box):
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) and box.width > 0 and box.height > 0:
+        if not isinstance(box, boxes.TextBox) or box.text.strip():
+            yield box
+    for child in getattr(box, "children", []):
+        yield from _content_boxes(child)
+
+
+def measure(document) -> list[Margins]:
+    """Room left around the content of each page (right pages bind on the left)."""
+    found = []
+    for number, page in enumerate(document.pages):
+        right_page = number % 2 == 0
+        left = right = top = bottom = float("inf")
+        for box in _content_boxes(page._page_box):
+            left = min(left, box.position_x)
+            right = min(right, page.width - box.position_x - box.width)
+            top = min(top, box.position_y)
+            bottom = min(bottom, page.height - box.position_y - box.height)
+        inside, outside = (left, right) if right_page else (right, left)
+        found.append(Margins(inside * PX, outside * PX, top * PX, bottom * PX))
+    return found
+
+
+def margin_rules(preset: Preset, document, bleed: bool, previous: str = "") -> str:
+    """@page rules that widen each margin whose content comes closer to the trim than the service
+    allows; "" when every page keeps the rules. Page-margin boxes (running heads, folios) sit in
+    the middle of the top and bottom margins: those margins grow by twice what is missing."""
+    pages = len(document.pages)
+    need_inside = preset.inside_margin(pages) * INCH
+    need_outer = (preset.outside_bleed if bleed else preset.outside) * INCH
+    widen = {"inside": 0.0, "outside": 0.0, "top": 0.0, "bottom": 0.0}
+    current = {}
+    for number, (page, room) in enumerate(zip(document.pages, measure(document))):
+        box = page._page_box
+        right_page = number % 2 == 0
+        margins = {"inside": box.margin_left if right_page else box.margin_right,
+                   "outside": box.margin_right if right_page else box.margin_left,
+                   "top": box.margin_top, "bottom": box.margin_bottom}
+        for side, have, need in (("inside", room.inside, need_inside), ("outside", room.outside, need_outer),
+                                 ("top", room.top, need_outer), ("bottom", room.bottom, need_outer)):
+            missing = need - have
+            factor = 2 if side in ("top", "bottom") else 1
+            if missing > 0.01:
+                widen[side] = max(widen[side], margins[side] * PX + factor * missing + 0.5)
+            current[side] = max(current.get(side, 0.0), margins[side] * PX)
+    if not any(widen.values()):
+        return previous
+    value = {side: max(widen[side], current[side]) for side in widen}
+    return (f"@page :right {{ margin: {value['top']:.2f}pt {value['outside']:.2f}pt {value['bottom']:.2f}pt "
+            f"{value['inside']:.2f}pt !important; }} "
+            f"@page :left {{ margin: {value['top']:.2f}pt {value['inside']:.2f}pt {value['bottom']:.2f}pt "
+            f"{value['outside']:.2f}pt !important; }}")
+
+
+def broken_rules(preset: Preset, document, bleed: bool) -> list[str]:
+    """What the laid-out interior still does against the service's rules (for warnings)."""
+    problems = []
+    pages = len(document.pages)
+    if preset.pages and not preset.pages[0] <= pages <= preset.pages[1]:
+        low, high = preset.pages
+        problems.append(f"{pages} pages: {preset.service} binds {low} to {high} pages")
+    need_inside = preset.inside_margin(pages) * INCH
+    need_outer = (preset.outside_bleed if bleed else preset.outside) * INCH
+    for number, room in enumerate(measure(document), start=1):
+        if room.inside < need_inside - 0.5 or min(room.outside, room.top, room.bottom) < need_outer - 0.5:
+            problems.append(f"page {number}: content comes closer to the trim than {preset.service} allows "
+                            f"(inside {need_inside / INCH:g} in, other edges {need_outer / INCH:g} in)")
+            break
+    return problems
+
+
+def low_resolution_images(document, root: Path) -> list[tuple[str, int, float]]:
+    """(image, first page, dpi) of every raster image printed at under 300 pixels to the inch."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, tuple[int, float]] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for box in _content_boxes(page._page_box):
+            if not isinstance(box, boxes.ReplacedBox) or not hasattr(box.replacement, "width"):
+                continue
+            dpi = min(box.replacement.width / (box.width / 96), box.replacement.height / (box.height / 96))
+            if dpi >= MIN_DPI or box.element is None:
+                continue
+            src = box.element.get("src") or ""
+            path = Path(unquote(urlsplit(src).path)) if src.startswith("file:") else Path(src)
+            try:
+                name = str(path.resolve().relative_to(root.resolve()))
+            except ValueError:
+                name = src
+            if name not in found or dpi < found[name][1]:
+                found[name] = (found.get(name, (number, dpi))[0], dpi)
+    return [(name, page, dpi) for name, (page, dpi) in found.items()]
+
+
+def strip_refused(path: Path, preset: Preset) -> None:
+    """Remove what the service refuses from a written interior: bookmarks, links, metadata."""
+    if not preset.refuses:
+        return
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(path))
+    if "links" in preset.refuses:
+        for page in writer.pages:
+            if "/Annots" in page:
+                del page[NameObject("/Annots")]
+    if "bookmarks" in preset.refuses:
+        root = writer._root_object
+        for key in ("/Outlines", "/PageMode"):
+            if key in root:
+                del root[NameObject(key)]
+    if "metadata" in preset.refuses:
+        writer.metadata = None
+        root = writer._root_object
+        if "/Metadata" in root:
+            del root[NameObject("/Metadata")]
+    with open(path, "wb") as stream:
+        writer.write(stream)
