@@ -248,7 +248,8 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             zine_source = outputs.scratch(f"{book.output}-zine-source.pdf")
             progress("the zine's covers")
             report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning")
-                                for w in zinecovers.write(book, env, reading_pdf, zine_source)]
+                                for w in zinecovers.write(book, env, reading_pdf, zine_source,
+                                                          grayscale=book.print.grayscale)]
             progress("imposing the zine")
             zine.impose_booklet(zine_source, outputs.temp_for(f"{book.output}-zine.pdf"),
                                 sheet=book.print.sheet, signature=book.print.signature,

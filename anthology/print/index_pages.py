@@ -36,7 +36,7 @@ def relayout(book, first: pdf.PrintResult, html: str) -> pdf.PrintResult | None:
     alone = _index_alone(html, pages, start) if start else None
     if alone is None:
         return None
-    result = pdf.lay_out(book, alone)
+    result = pdf.lay_out(book, alone, grayscale=book.print.grayscale)
     index_pages = [n for n, page in enumerate(result.document.pages) if SECTION_ID in page.anchors]
     if index_pages != [_FIRST_PAGE] or not _same_margins(first.document.pages[start - 1:start + 1],
                                                          result.document.pages[_FIRST_PAGE:_FIRST_PAGE + 2]):

@@ -36,7 +36,7 @@ def build(book: Book, env, wanted: str, outputs) -> list[str]:
     html = env.get_template("minizine.html").render(
         book=book, piece=piece, body=Markup(piece_html), width=f"{width:.2f}", height=f"{height:.2f}",
         stylesheet=templates.resource(book.root, "styles/book.css").as_uri())
-    layout = pdf.lay_out(book, html)
+    layout = pdf.lay_out(book, html, grayscale=book.print.grayscale)
     document = layout.document
     pages = len(document.pages)
     if pages > 8:

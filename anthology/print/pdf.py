@@ -37,10 +37,11 @@ def recording_fetches():
 class BookFetcher(URLFetcher):
     """Serves only files inside the allowed folders (the book's, the tool's styles) and data: URLs."""
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, roots: list[Path], grayscale: bool = False):
         super().__init__(allowed_protocols={"file", "data"})
         self.roots = [root.resolve() for root in roots]
         self.refused: list[str] = []
+        self.grayscale = grayscale  # serve images, stylesheets and SVGs in gray
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
@@ -52,9 +53,32 @@ class BookFetcher(URLFetcher):
             if any(path == root or root in path.parents for root in self.roots) and path.is_file():
                 for served in _RECORDERS:
                     served.add(path)
+                if self.grayscale:
+                    return self._gray(url, path, headers)
                 return super().fetch(url, headers)
         self.refused.append(url)
         raise ValueError(f"refused (outside the book): {url}")
+
+
+    def _gray(self, url: str, path: Path, headers):
+        from weasyprint.urls import URLFetcherResponse
+
+        from anthology.print import grayscale
+
+        class Converted(URLFetcherResponse):
+            path = None  # WeasyPrint would embed the file at the URL's path, not these bytes
+
+        suffix = path.suffix.lower()
+        if suffix in grayscale.RASTER:
+            data, mime = grayscale.image(path)
+            return Converted(url, body=data, headers={"Content-Type": mime})
+        if suffix == ".css":
+            text = grayscale.stylesheet(path.read_text(encoding="utf-8"))
+            return URLFetcherResponse(url, body=text, headers={"Content-Type": "text/css"})
+        if suffix == ".svg":
+            text = grayscale.svg(path.read_text(encoding="utf-8"))
+            return URLFetcherResponse(url, body=text, headers={"Content-Type": "image/svg+xml"})
+        return super().fetch(url, headers)
 
 
 @dataclass
@@ -189,17 +213,22 @@ def render(book: Book, env, *, index_entries: list, build_date, press: bool = Fa
     """Lay out the book; the result can be inspected (anchor pages) before it is written.
     `page_rules`: further @page rules (a print-on-demand service's margins)."""
     html = book_html(book, env, index_entries, build_date, page_css(book, press, page_rules), long_notes)
-    result = lay_out(book, html, pdf_tags=book.print.tagged,
+    result = lay_out(book, html, grayscale=book.print.grayscale, pdf_tags=book.print.tagged,
                      pdf_variant="pdf/ua-1" if book.print.tagged else None)
     result.long_notes = long_notes
     result.page_rules = page_rules
     return result
 
 
-def lay_out(book: Book, html: str, **options) -> PrintResult:
+def lay_out(book: Book, html: str, grayscale: bool = False, **options) -> PrintResult:
     """Lay out one HTML document of the book (the book, its cover, a mini-zine) with the fetcher
-    that serves only the book's files, collecting what WeasyPrint warns about."""
-    fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"])
+    that serves only the book's files, collecting what WeasyPrint warns about. `grayscale`: every
+    image and colour in gray (print/grayscale.py)."""
+    fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"], grayscale)
+    if grayscale:
+        from anthology.print import grayscale as gray
+
+        html = gray.html(html)
     with captured_warnings() as warnings:
         document = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher).render(
             font_config=FontConfiguration(), **options)
