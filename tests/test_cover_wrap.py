@@ -284,3 +284,23 @@ def test_bad_paper_or_barcode_is_an_error_naming_the_line(tmp_path, key, value, 
     assert f"book.yaml:{line}: {expected}" in run.err, run.err
     assert "Traceback" not in run.err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_description_too_long_for_the_back_is_a_warning(tmp_path):
+    manifest = _book(tmp_path)
+    text = manifest.read_text(encoding="utf-8")
+    long = " ".join(["A small anthology used by the tests, described at great length."] * 30)
+    manifest.write_text(text.replace('description: "A small anthology used by the tests: articles, a song and a '
+                                     'testimony."', f'description: "{long}"'), encoding="utf-8")
+    line = next(n for n, l in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1)
+                if l.startswith("description:"))
+    target = tmp_path / "cover.pdf"
+    warnings = _wrap(manifest, 120, target)
+    assert [str(w) for w in warnings] == [
+        f"book.yaml:{line}: warning: the back of the cover wrap is too full: its text reaches into the barcode "
+        "area (2 × 1.2 in, lower right), where it is hidden: shorten the description [COVER]"]
+    # the area stays clear all the same
+    image = _render(target, 72)
+    area = _crop(image, 72, BLEED + TRIM[0] - 2.25 * INCH, BLEED + TRIM[1] - 1.45 * INCH, 2 * INCH, 1.2 * INCH)
+    assert _colours(area) == {(255, 255, 255)}
+

@@ -111,7 +111,24 @@ def write(book: Book, env, pages: int, target: Path) -> list[Problem]:
     set_boxes(target, shape)
     warnings = [Problem("PDF", None, w, "WEASYPRINT", "warning") for w in layout.warnings]
     warnings += [Problem("PDF", None, f"resource refused: {u}", "FETCH", "warning") for u in layout.refused]
-    return warnings + cover_resolution(book, shape)
+    return warnings + cover_resolution(book, shape) + barcode_overlap(book, shape, layout.document)
+
+
+def barcode_overlap(book: Book, shape: Geometry, document) -> list[Problem]:
+    """A warning when text of the back cover reaches into the barcode area (the white area hides it)."""
+    from anthology.print.presets import PX, _content_boxes
+
+    area = shape.barcode_area
+    if area is None:
+        return []
+    for box in _content_boxes(document.pages[0]._page_box):
+        x, y, width, height = box.position_x * PX, box.position_y * PX, box.width * PX, box.height * PX
+        if x < area.x + area.width and x + width > area.x and y < area.y + area.height and y + height > area.y:
+            return [Problem(book.manifest.name, book.lines.get("description"),
+                            "the back of the cover wrap is too full: its text reaches into the barcode area "
+                            "(2 × 1.2 in, lower right), where it is hidden: shorten the description",
+                            "COVER", "warning")]
+    return []
 
 
 def set_boxes(path: Path, shape: Geometry) -> None:
