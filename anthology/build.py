@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
 import traceback
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from anthology.errors import BookError, Problem
 # The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
 # that `anthology --help`, `anthology check` and a build served from the cache start quickly.
 
-FORMATS = ("epub", "pdf", "zine", "minizine", "cover")
+FORMATS = ("epub", "pdf", "zine", "minizine", "cover", "site")
 
 
 @dataclass
@@ -43,6 +44,7 @@ class AtomicOutputs:
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         self.pending: list[tuple[Path, Path]] = []
+        self.pending_dirs: list[tuple[Path, Path]] = []
         self.scratches: list[Path] = []
         out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -63,6 +65,12 @@ class AtomicOutputs:
         self.scratches.append(path)
         return path
 
+    def temp_dir_for(self, name: str) -> Path:
+        """A temporary folder that commit() puts in place of the folder `name` (the site)."""
+        path = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir))
+        self.pending_dirs.append((path, self.out_dir / name))
+        return path
+
     def commit(self) -> list[Path]:
         umask = os.umask(0)
         os.umask(umask)
@@ -71,13 +79,25 @@ class AtomicOutputs:
             os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, final)
             done.append(final)
-        self.pending = []
+        for tmp, final in self.pending_dirs:
+            os.chmod(tmp, 0o777 & ~umask)
+            old = None
+            if final.exists():  # a folder cannot be replaced in one rename: move the old one aside first
+                old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", suffix=".tmp", dir=self.out_dir))
+                os.replace(final, old / final.name)
+            os.replace(tmp, final)
+            if old:
+                shutil.rmtree(old, ignore_errors=True)
+            done.append(final)
+        self.pending, self.pending_dirs = [], []
         return done
 
     def discard(self) -> None:
         for tmp in [tmp for tmp, _ in self.pending] + self.scratches:
             tmp.unlink(missing_ok=True)
-        self.pending, self.scratches = [], []
+        for tmp, _ in self.pending_dirs:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.pending, self.pending_dirs, self.scratches = [], [], []
 
 
 def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | None = None,
@@ -91,7 +111,8 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
     progress = progress or silent
     request = _request_key("build", manifest, formats=sorted(formats), press=press, piece=piece,
                            epoch=_epoch_key())
-    restored = _restore(request, out_dir)
+    cacheable = "site" not in formats  # the cache keeps files; a site is a folder, always built
+    restored = _restore(request, out_dir) if cacheable else None
     if restored is not None:
         return restored
     progress(f"reading {Path(manifest).name} and the pieces")
@@ -108,8 +129,9 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
         report.fetched = fetched
     except jinja2.TemplateError as exc:
         raise BookError([_template_problem(book, exc)]) from None
-    cache.store(request, _inputs(book, report), {path.name: path for path in report.outputs},
-                {"warnings": [[w.file, w.line, w.message, w.code, w.level] for w in report.warnings]})
+    if cacheable:
+        cache.store(request, _inputs(book, report), {path.name: path for path in report.outputs},
+                    {"warnings": [[w.file, w.line, w.message, w.code, w.level] for w in report.warnings]})
     return report
 
 
@@ -214,18 +236,31 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     if press is None:
         press = book.print.marks or (bool(book.print.bleed) and not interior_bleed)
     outputs = AtomicOutputs(out_dir)
+    site = "site" in formats
+    # the site offers the EPUB, the PDF and the zine: made in the same run, kept out of out_dir unless asked
+    made = set(formats) | ({"epub", "pdf", "zine"} if site else set())
+    offered: list = []
+
+    def target(name: str, kind: str, asked: str | None = None) -> Path:
+        path = outputs.temp_for(name) if (asked or kind) in formats else outputs.scratch(name)
+        if site:
+            from anthology.web.downloads import Download
+
+            offered.append(Download(kind, path, name))
+        return path
+
     try:
         entries = index.mark(book)
         layout = None
-        if any(f in formats for f in ("pdf", "epub", "zine", "cover")):
+        if any(f in made for f in ("pdf", "epub", "zine", "cover")):
             layout = _print_layout(book, env, entries, build_date, progress)
             if preset:
                 layout = _keep_service_margins(book, env, entries, build_date, layout, preset, interior_bleed,
                                                progress)
                 report.warnings += _service_warnings(book, layout, preset, interior_bleed)
         reading_pdf = None
-        if "pdf" in formats:
-            reading_pdf = outputs.temp_for(f"{book.output}.pdf")
+        if "pdf" in made:
+            reading_pdf = target(f"{book.output}.pdf", "pdf")
             progress(f"writing the PDF ({len(layout.document.pages)} pages)")
             pdf.write(layout, reading_pdf, book)
             if preset:
@@ -235,10 +270,10 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                 press_layout = pdf.render(book, env, index_entries=index.for_print(entries),
                                           build_date=build_date, press=True, long_notes=layout.long_notes,
                                           page_rules=layout.page_rules)
-                press_pdf = outputs.temp_for(f"{book.output}-press.pdf")
+                press_pdf = target(f"{book.output}-press.pdf", "press", asked="pdf")
                 pdf.write(press_layout, press_pdf, book)
                 pdf.set_bleed_box(press_pdf, book)
-        if "zine" in formats:
+        if "zine" in made:
             from anthology.print import zine, zinecovers
 
             if reading_pdf is None:
@@ -251,7 +286,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                                 for w in zinecovers.write(book, env, reading_pdf, zine_source,
                                                           grayscale=book.print.grayscale)]
             progress("imposing the zine")
-            zine.impose_booklet(zine_source, outputs.temp_for(f"{book.output}-zine.pdf"),
+            zine.impose_booklet(zine_source, target(f"{book.output}-zine.pdf", "zine"),
                                 sheet=book.print.sheet, signature=book.print.signature,
                                 creep=book.print.creep, marks=book.print.marks)
         if "minizine" in formats:
@@ -269,18 +304,25 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                                           outputs.temp_for(f"{book.output}-cover.pdf"))
         if layout is not None:
             _report_print_warnings(layout, report)
-        if "epub" in formats:
+        cover_png = None
+        if "epub" in made:
             extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({pdf.print_label(book)}), "
                                                   f"{book.output}.pdf")
             extras.page_breaks, extras.page_labels = pagelist.from_layout(book, layout.document)
             if not book.cover:
                 progress("rendering the cover")
-                extras.cover_png = cover.render_png(book, env)
+                extras.cover_png = cover_png = cover.render_png(book, env)
             progress("writing the EPUB")
             raw = outputs.scratch(f"{book.output}.epub")
             epub.build(book, env, raw, index_entries=index.for_epub(entries), build_date=build_date,
                        modified=modified, print_label=pdf.print_label(book), extras=extras)
-            epubzip.normalize(raw, outputs.temp_for(f"{book.output}.epub"), epoch)
+            epubzip.normalize(raw, target(f"{book.output}.epub", "epub"), epoch)
+        if site:
+            from anthology.web.site import write_site
+
+            progress("writing the site")
+            write_site(book, outputs.temp_dir_for("site"), offered, env=env, index_entries=index.for_epub(entries),
+                       build_date=build_date, epoch=epoch, cover_png=cover_png, print_label=pdf.print_label(book))
         report.outputs = outputs.commit()
     finally:
         outputs.discard()

@@ -161,6 +161,7 @@ def nav_document(env, book: Book, extras: EpubExtras, index_entries, has_cover: 
 def epub_css(book: Book) -> bytes:
     css = templates.resource(book.root, "styles/book.css").read_text(encoding="utf-8")
     css = re.sub(r"/\* print-fonts:start \*/.*?/\* print-fonts:end \*/", "", css, flags=re.S)
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # a comment that names @page is not a rule
     return _without_page_rules(css).encode("utf-8")
 
 
