@@ -321,7 +321,9 @@ def _lines(data: LineDict) -> dict[str, int]:
     return lines
 
 
-RESERVED_IDS = {"cover", "titlepage", "halftitle", "rights", "toc", "nav", "preface", "credits", "index", "style"}
+# the EPUB documents, and the pages of the web edition (search.html, book-index.html)
+RESERVED_IDS = {"cover", "titlepage", "halftitle", "rights", "toc", "nav", "preface", "credits", "index", "style",
+                "search", "book-index"}
 
 
 def _landscape(size: tuple[float, float]) -> tuple[float, float]:

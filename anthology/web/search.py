@@ -12,12 +12,20 @@ import lxml.html
 from anthology.web.pages import Page
 
 
+BLOCKS = {"p", "li", "div", "section", "aside", "blockquote", "figure", "figcaption", "h1", "h2", "h3", "h4",
+          "h5", "h6", "td", "th", "dt", "dd", "br"}
+
+
 def page_text(page: Page) -> str:
-    """The words of a page's content, notes included, in one line."""
+    """The words of a page's text (notes included; the title and byline are searched apart) in one line."""
     root = lxml.html.fragment_fromstring(str(page.content), create_parent="div")
-    for hidden in root.xpath("//*[@aria-hidden='true']"):
+    for hidden in root.xpath("//*[@aria-hidden='true'] | //header[contains(@class, 'piece-header')] | //nav"
+                             " | //*[contains(@class, 'chapter-number')]"):
         hidden.drop_tree()
-    return re.sub(r"\s+", " ", " ".join(root.itertext())).strip()
+    for element in root.iter():
+        if element.tag in BLOCKS or "line" in (element.get("class") or "").split():  # a verse line
+            element.tail = " " + (element.tail or "")  # words of two blocks never run together
+    return re.sub(r"\s+", " ", "".join(root.itertext())).strip()
 
 
 def entries(pages: list[Page]) -> list[dict]:
@@ -28,6 +36,8 @@ def entries(pages: list[Page]) -> list[dict]:
         entry = {"u": page.name, "t": page.title, "x": page_text(page)}
         if page.crumbs[1:]:
             entry["c"] = page.crumbs[-1][0]
+        if page.piece and (page.piece.authors or page.piece.translators):
+            entry["a"] = " ".join(page.piece.authors + page.piece.translators)
         out.append(entry)
     return out
 

@@ -1,6 +1,7 @@
 /* Search without a server (works from file:// too): lists the pages of search-index.js that hold
    every word of the query, each with the first place it occurs. Accents and case are ignored;
-   a word matches the start of a word in the text ("oil" finds "oil" and "oilfield"). */
+   a word matches the start of a word in the text ("oil" finds "oil" and "oilfield"); a title or
+   author's name that holds the word counts ten times. */
 (function () {
   "use strict";
   var pages = window.anthologySearch || [];
@@ -38,7 +39,7 @@
     if (!words.length) return found;
     pages.forEach(function (page, order) {
       page.folded = page.folded || folded(page.x);
-      var title = fold(page.t), score = 0, first = -1, length = 0;
+      var title = fold(page.t + " " + (page.a || "")), score = 0, first = -1, length = 0;
       for (var w = 0; w < words.length; w++) {
         var hits = find(page.folded.text, words[w]), inTitle = find(title, words[w]).length;
         if (!hits.length && !inTitle) return;
