@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test zine check clean checkers bench
+.PHONY: book test zine check clean checkers bench serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ zine: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/anthology check book.yaml
+
+# The live preview on http://127.0.0.1:8000/ (PORT=… for another port); Ctrl-C stops it.
+PORT ?= 8000
+serve: $(STAMP)
+	$(BIN)/anthology serve book.yaml --out build --port $(PORT)
 
 # Debian's chromium and the npm checkers (Ace, axe-core) for the browser and accessibility tests.
 checkers:

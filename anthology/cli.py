@@ -1,4 +1,4 @@
-"""Command line: `anthology build` and `anthology check`; exit 0 success, 1 book problems, 2 bad usage,
+"""Command line: `anthology build`, `anthology check` and `anthology serve`; exit 0 success, 1 book problems, 2 bad usage,
 3 an internal error."""
 
 from __future__ import annotations
@@ -40,7 +40,19 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--epub", action="store_true",
                        help="also build the EPUB in a temporary folder and run EPUBCheck "
                             "(and Ace by DAISY, when installed) on it")
+    serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every save")
+    serve.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
+    serve.add_argument("--port", default=8000, type=_port, help="port (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--out", default=Path("build"), type=Path, help="output folder (default: build/)")
     return main
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r} (a number up to 65535; 0 picks a free port)")
+    return int(text)
 
 
 def _print_problems(problems: list[Problem], stream) -> None:
@@ -58,6 +70,10 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     if not args.manifest.is_file():
         print(f"{args.manifest}: no such manifest (give the path to book.yaml)", file=stderr)
         return EXIT_USAGE
+    if args.command == "serve":
+        from anthology.web.preview import serve
+
+        return serve(args.manifest, args.out, args.host, args.port, stdout, stderr)
     from anthology import build as builder  # here, not at the top: `--help` imports nothing heavy
 
     try:

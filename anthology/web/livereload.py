@@ -132,36 +132,41 @@ SCRIPT = r"""// anthology serve: live reload and problems overlay (added by the 
     window.addEventListener("load", function () { window.scrollTo(0, parseInt(saved, 10) || 0); });
   }
 
-  function overlay(state) {
-    var box = document.getElementById("anthology-problems");
-    var lines = state.problems || [];
-    if (!lines.length && !state.status) {
-      if (box) { box.remove(); }
-      return;
+  function box(id, show) {  // the element with this id, made or removed as needed
+    var element = document.getElementById(id);
+    if (!show) {
+      if (element) { element.remove(); }
+      return null;
     }
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "anthology-problems";
-      box.setAttribute("role", "alert");
-      var s = box.style;
+    if (!element) {
+      element = document.createElement("div");
+      element.id = id;
+      element.setAttribute("role", id === "anthology-problems" ? "alert" : "status");
+      var s = element.style;
       s.position = "fixed"; s.zIndex = "2147483647"; s.overflow = "auto"; s.margin = "0";
       s.font = "14px/1.4 ui-monospace, monospace"; s.whiteSpace = "pre-wrap";
-      document.body.appendChild(box);
+      document.body.appendChild(element);
     }
-    var broken = lines.length > 0, s = box.style;
-    if (broken) {  // a banner over the top of the page
-      s.left = "0"; s.right = "0"; s.top = "0"; s.bottom = ""; s.maxHeight = "60vh";
-      s.padding = "0.75em 1em"; s.background = "#fde8e8"; s.color = "#7a0010";
-      s.border = "0"; s.borderBottom = "3px solid #b00020";
-    } else {  // background work only: a small note in the corner
-      s.left = ""; s.right = "0.5em"; s.top = ""; s.bottom = "0.5em"; s.maxHeight = "";
-      s.padding = "0.3em 0.6em"; s.background = "#eef4ff"; s.color = "#123"; s.border = "1px solid #89a";
+    return element;
+  }
+
+  function overlay(state) {
+    var lines = state.problems || [];
+    var banner = box("anthology-problems", lines.length > 0);
+    if (banner) {  // over the top of the page
+      var s = banner.style;
+      s.left = "0"; s.right = "0"; s.top = "0"; s.maxHeight = "60vh"; s.padding = "0.75em 1em";
+      s.background = "#fde8e8"; s.color = "#7a0010"; s.borderBottom = "3px solid #b00020";
+      banner.textContent = "The book has " + lines.length + " problem" + (lines.length === 1 ? "" : "s") +
+        "; the last good pages are shown.\n" + lines.join("\n");
     }
-    var head = broken
-      ? "The book has " + lines.length + " problem" + (lines.length === 1 ? "" : "s") +
-        "; the last good pages are shown.\n"
-      : "";
-    box.textContent = head + lines.join("\n") + (state.status ? (broken ? "\n" : "") + state.status : "");
+    var note = box("anthology-status", Boolean(state.status));
+    if (note) {  // background work: a small note in the corner
+      var t = note.style;
+      t.right = "0.5em"; t.bottom = "0.5em"; t.padding = "0.3em 0.6em";
+      t.background = "#eef4ff"; t.color = "#123"; t.border = "1px solid #89a";
+      note.textContent = state.status;
+    }
   }
 
   function poll(since, delay) {
