@@ -53,11 +53,25 @@ def serve(manifest: Path, out_dir: Path, host: str, port: int, stdout=None, stde
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
-        preview.background.stop()
-        server.stop()
+        with _no_interrupts():  # a second Ctrl-C while closing down must not leave a traceback
+            stop.set()
+            preview.background.stop()
+            server.stop()
     print("Preview stopped.", file=stdout, flush=True)
     return EXIT_OK
+
+
+class _no_interrupts:
+    """Ignore SIGINT for a moment (in the main thread; elsewhere signals cannot be caught anyway)."""
+
+    def __enter__(self):
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
 
 
 class Preview:
@@ -165,7 +179,8 @@ class Preview:
 
     # -- the other outputs, in another process ----------------------------------------------------
     def background_done(self, ok: bool, formats: frozenset[str], seconds: float, errors: list[str]) -> None:
-        what = ", ".join(sorted(formats)).upper()
+        what = editions(formats)
+        what = what[:1].upper() + what[1:]
         if ok:
             self.say(f"{what} rebuilt in {seconds:.1f} s")
             self.state.set_status(self.background.status())
@@ -174,9 +189,15 @@ class Preview:
             return
         for line in errors:
             print(line, file=self.stderr, flush=True)
-        self.say(f"the {what} could not be rebuilt; the previous files stay.", self.stderr)
+        self.say(f"{what} could not be rebuilt; the previous files stay.", self.stderr)
         self.state.set_status(self.background.status())
-        self.state.failed([line for line in errors if line.strip()] or [f"the {what} build failed"])
+        self.state.failed([line for line in errors if line.strip()] or [f"{what} could not be rebuilt"])
+
+
+def editions(formats) -> str:
+    """'the EPUB, the PDF and the zine', in that order."""
+    names = [f"the {name}" for key, name in (("epub", "EPUB"), ("pdf", "PDF"), ("zine", "zine")) if key in formats]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def downloads(book, out_dir: Path) -> list:
@@ -223,7 +244,7 @@ class Background:
     def status(self) -> str:
         if self.process is None:
             return ""
-        return f"Building the {', '.join(sorted(self.running)).upper()} in the background…"
+        return f"Building {editions(self.running)} in the background…"
 
     def _start(self) -> None:
         formats = sorted(self.pending)
@@ -260,7 +281,7 @@ class Background:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
