@@ -256,7 +256,7 @@ class Background:
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "anthology", "build", str(self.manifest), "--out", str(self.out_dir),
-             "--format", ",".join(formats)],
+             "--format", ",".join(formats), "--quiet"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.log,
             start_new_session=True)  # Ctrl-C in the terminal is ours to pass on, not the child's
 
