@@ -194,7 +194,8 @@ def _restore(request: str, out_dir: Path) -> BuildReport | None:
 def _remember_check(manifest: Path, book) -> None:
     """Record that this book, with exactly these files, passes `check`."""
     cache.store(_request_key("check", manifest), sorted(_loaded(book)),
-                {}, {"chapters": len(book.chapters), "pieces": len(book.pieces)})
+                {}, {"chapters": len(book.chapters), "pieces": len(book.pieces),
+                     "warnings": [[w.file, w.line, w.message, w.code, w.level] for w in book.warnings]})
 
 
 def _template_problem(book, exc) -> Problem:
@@ -226,7 +227,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     from anthology.print import cover, pdf, presets
     from anthology.text import index
 
-    report = BuildReport()
+    report = BuildReport(warnings=list(book.warnings))  # the book's own (an alt text still TODO)
     epoch = build_epoch()
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
     build_date = modified.date()
@@ -408,6 +409,6 @@ def check(manifest: Path):
 
 
 def checked_before(manifest: Path) -> dict | None:
-    """{chapters, pieces} when this very book (every file unchanged) passed check before, else None."""
+    """{chapters, pieces, warnings} when this very book (every file unchanged) passed check before, else None."""
     entry = cache.lookup(_request_key("check", manifest))
     return entry.data if entry else None

@@ -1,4 +1,4 @@
-"""Command line: `anthology build`, `anthology check` and `anthology serve`; exit 0 success, 1 book problems, 2 bad usage,
+"""Command line: `anthology build`, `check`, `serve`, `new` and `import`; exit 0 success, 1 book problems, 2 bad usage,
 3 an internal error."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from anthology import __version__
 from anthology.errors import BookError, Problem
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -22,6 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 def parser() -> argparse.ArgumentParser:
     main = _Parser(prog="anthology", description="Build an EPUB 3, a print PDF and a zine from book.yaml.")
+    main.add_argument("--version", action="version", version=f"anthology {__version__}")
     commands = main.add_subparsers(dest="command", required=True, parser_class=_Parser)
     build = commands.add_parser("build", help="build the outputs")
     build.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
@@ -46,6 +48,20 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--out", default=Path("build"), type=Path, help="output folder (default: build/)")
+    new = commands.add_parser("new", help="start a new book in DIR, ready to build")
+    new.add_argument("dir", type=Path)
+    new.add_argument("--title", default=None, help="the book's title (default: from DIR's name)")
+    new.add_argument("--language", default="en", help="BCP 47 language tag (default: en)")
+    new.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
+    imp = commands.add_parser("import", help="turn a .docx, .html, .md or .txt file into a piece of the book")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--chapter", type=int, default=None,
+                     help="chapter number (1 = first; one past the last makes a new chapter; default: the last)")
+    imp.add_argument("--chapter-title", default=None, help="the title of a new chapter")
+    imp.add_argument("--kind", choices=("article", "lyrics", "testimony"), default=None)
+    imp.add_argument("--to", type=Path, default=None,
+                     help="where to write the piece (default: chapters/<chapter folder>/<slug>.md)")
+    imp.add_argument("--manifest", type=Path, default=Path("book.yaml"), help="default: book.yaml")
     return main
 
 
@@ -67,6 +83,18 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.command in ("new", "import"):
+        try:
+            return _start_or_import(args, stdout, stderr)
+        except OSError as exc:
+            print(f"anthology: cannot write or read {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
+            return EXIT_BOOK
+        except Exception as exc:  # a bug in the tool
+            if os.environ.get("ANTHOLOGY_DEBUG"):
+                raise
+            print(f"anthology: internal error ({type(exc).__name__}: {exc}). Run again with ANTHOLOGY_DEBUG=1 "
+                  "for the traceback and report it.", file=stderr)
+            return EXIT_INTERNAL
     if not args.manifest.is_file():
         print(f"{args.manifest}: no such manifest (give the path to book.yaml)", file=stderr)
         return EXIT_USAGE
@@ -82,6 +110,10 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
             if counts is None:
                 book = builder.check(args.manifest)
                 counts = {"chapters": len(book.chapters), "pieces": len(book.pieces)}
+                warnings = book.warnings
+            else:
+                warnings = [Problem(*w) for w in counts.get("warnings", [])]
+            _print_problems(warnings, stderr)
             if args.epub:
                 return _check_epub(args.manifest, stdout, stderr)
             print(f"{args.manifest}: OK — {counts['chapters']} chapters, {counts['pieces']} pieces", file=stdout)
@@ -137,6 +169,18 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         print(f"anthology: internal error ({type(exc).__name__}: {exc}); earlier outputs are untouched. "
               "Run again with ANTHOLOGY_DEBUG=1 for the traceback and report it.", file=stderr)
         return EXIT_INTERNAL
+
+
+def _start_or_import(args, stdout, stderr) -> int:
+    if args.command == "new":
+        from anthology import scaffold
+
+        return scaffold.run(args.dir, title=args.title, language=args.language, force=args.force,
+                            stdout=stdout, stderr=stderr)
+    from anthology.importers import command as importing
+
+    return importing.run(args.file, manifest=args.manifest, chapter=args.chapter, chapter_title=args.chapter_title,
+                         kind=args.kind, to=args.to, stdout=stdout, stderr=stderr)
 
 
 def _check_epub(manifest: Path, stdout, stderr) -> int:

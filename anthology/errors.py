@@ -37,6 +37,7 @@ class Problems:
     def __init__(self, root: Path):
         self.root = root
         self.items: list[Problem] = []
+        self.warnings: list[Problem] = []  # reported, but the book still builds
 
     def display(self, path: Path | str) -> str:
         path = Path(path)
@@ -47,6 +48,9 @@ class Problems:
 
     def add(self, path: Path | str, line: int | None, message: str, code: str = "") -> None:
         self.items.append(Problem(self.display(path), line, message, code))
+
+    def warn(self, path: Path | str, line: int | None, message: str, code: str = "") -> None:
+        self.warnings.append(Problem(self.display(path), line, message, code, "warning"))
 
     def raise_if_any(self) -> None:
         if self.items:

@@ -35,6 +35,7 @@ def load_book(manifest: Path) -> Book:
         problems.add(path, line, glyphs.describe(char, families))
     problems.raise_if_any()
     book.sources = list(loader.texts)
+    book.warnings = problems.warnings
     return book
 
 
@@ -243,6 +244,7 @@ class _Loader:
             source=path, first_line=first_line, root=self.root, id_prefix=prefix,
             report=lambda line, message: self.report(path, line, message),
             piece_for=lambda p: self.piece_ids.get(Path(p).resolve()), kind=kind,
+            warn=lambda line, message: self.problems.warn(path, line, message, "ALT-TODO"),
         )
         return markup.render(text, ctx)
 

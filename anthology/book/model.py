@@ -98,6 +98,7 @@ class Book:
     labels: Labels = field(default_factory=lambda: Labels("en"))
     sources: list[Path] = field(default_factory=list)  # every text file read: manifest, pieces, intros, preface
     lines: dict[str, int] = field(default_factory=dict)  # manifest line of each key ("cover", "print.trim")
+    warnings: list = field(default_factory=list)  # Problems that do not stop the build (an alt text still TODO)
 
     @property
     def pieces(self) -> list[Piece]:

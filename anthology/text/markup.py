@@ -41,6 +41,7 @@ class Context:
     report: Callable[[int | None, str], None]
     piece_for: Callable[[Path], str | None] = lambda path: None  # a .md path -> piece id
     kind: str = "article"
+    warn: Callable[[int | None, str], None] = lambda line, message: None  # a problem that does not stop the build
 
 
 def _converter() -> markdown.Markdown:
@@ -157,6 +158,9 @@ def _check_images(text: str, ctx: Context) -> list[Path]:
         if not alt.strip():
             ctx.report(line, f"the image '{target}' has no alt text: write a description between "
                              "the brackets, ![what the image shows](…)")
+        elif alt.strip().upper().startswith("TODO"):
+            ctx.warn(line, f"the image '{target}' still has a TODO for its alt text: describe what the image "
+                           "shows between the brackets")
         if _EXTERNAL.match(target) or target.startswith("//"):
             ctx.report(line, f"the image '{target}' is not a file in the book's folder: download it "
                              "into the book and use a relative path")
