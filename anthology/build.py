@@ -106,11 +106,14 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
     a book's own template included. When every input is unchanged since a build of the same request
     (see cache.py), the outputs are restored from the cache instead. `progress` is called with
     the name of each phase as it begins (see progress.py)."""
+    # Every parameter but the output folder and the progress display is part of the cache key, a
+    # parameter added later included: read them first thing, before any other local exists.
+    options = {name: value for name, value in locals().items() if name not in ("manifest", "out_dir", "progress")}
     from anthology.progress import silent
 
     progress = progress or silent
-    request = _request_key("build", manifest, formats=sorted(formats), press=press, piece=piece,
-                           epoch=_epoch_key())
+    options["formats"] = sorted(options["formats"])
+    request = _request_key("build", manifest, epoch=_epoch_key(), **options)
     cacheable = "site" not in formats  # the cache keeps files; a site is a folder, always built
     restored = _restore(request, out_dir) if cacheable else None
     if restored is not None:
@@ -119,6 +122,7 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
     import jinja2
 
     from anthology.book.manifest import load_book
+
     book = load_book(manifest)
     _remember_check(manifest, book)
     from anthology.print.pdf import recording_fetches
@@ -129,8 +133,9 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
         report.fetched = fetched
     except jinja2.TemplateError as exc:
         raise BookError([_template_problem(book, exc)]) from None
-    if cacheable:
-        cache.store(request, _inputs(book, report), {path.name: path for path in report.outputs},
+    outputs = {path.name: path for path in report.outputs if path.parent == Path(out_dir) and path.is_file()}
+    if cacheable and len(outputs) == len(report.outputs):  # an output that is a folder, or in one, is not cached
+        cache.store(request, _inputs(book, report), outputs,
                     {"warnings": [[w.file, w.line, w.message, w.code, w.level] for w in report.warnings]})
     return report
 

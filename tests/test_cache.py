@@ -89,6 +89,11 @@ def test_a_changed_piece_stylesheet_or_epoch_rebuilds(book, tmp_path, monkeypatc
     run = run_cli("build", book, "--out", tmp_path / "d", "--format", "epub")
     assert run.code == 0 and RESTORED not in run.out
     assert snapshot(tmp_path / "d")["a-minimal-book.epub"] != snapshot(tmp_path / "c")["a-minimal-book.epub"]
+    # an option is part of the request: --for-press after a plain build of the same book
+    assert run_cli("build", book, "--out", tmp_path / "e", "--format", "pdf").code == 0
+    run = run_cli("build", book, "--out", tmp_path / "e", "--format", "pdf", "--for-press")
+    assert run.code == 0 and RESTORED not in run.out
+    assert sorted(snapshot(tmp_path / "e")) == ["a-minimal-book-press.pdf", "a-minimal-book.pdf"]
 
 
 def test_check_trusts_the_cache_only_for_an_unchanged_book(book, tmp_path):
