@@ -6,7 +6,9 @@ the work read (or that the file was absent); it is used only if every one of tho
 that hash, and every stored blob is hashed again when it is read back. A damaged or stale entry is a
 miss, never a wrong output. Everything is written to a temporary file and renamed into place, so
 concurrent builds see a whole entry or none; deleting the folder at any time is safe.
-`ANTHOLOGY_CACHE=off` turns the cache off.
+`ANTHOLOGY_CACHE=off` turns the cache off. Blobs beyond `ANTHOLOGY_CACHE_MB` (default 1024) are
+removed, least recently used first, and an entry replaced by a newer one for the same request takes
+its blobs along (an editor's saves do not pile up).
 
 Only the standard library is imported here: a build that hits the cache imports nothing heavy.
 """
@@ -27,6 +29,9 @@ _PACKAGE = Path(__file__).resolve().parent
 # Third-party packages whose version changes what a build writes.
 _LIBRARIES = ("weasyprint", "ebooklib", "markdown", "jinja2", "pypdf", "pydyf", "fontTools", "lxml",
               "pypdfium2", "PIL", "tinycss2", "cssselect2", "pyphen", "yaml", "markupsafe")
+
+
+DEFAULT_LIMIT_MB = 1024
 
 
 def enabled() -> bool:
@@ -103,6 +108,10 @@ class Entry:
         if content is None or hashlib.sha256(content).hexdigest() != digest:
             _remove(path)
             return None
+        try:
+            os.utime(path)  # recently used: pruned last
+        except OSError:
+            pass
         return content
 
 
@@ -174,6 +183,39 @@ def store(entry_key: str, deps: dict[Path, str | None] | list[Path], blobs: dict
             names[name] = digest
         record = {"key": entry_key, "deps": {str(Path(p).absolute()): d for p, d in sorted(deps.items())},
                   "blobs": names, "data": data or {}}
+        replaced = _blobs_of(_entry_path(entry_key)) - set(names.values())
         _write_atomically(_entry_path(entry_key), json.dumps(record, sort_keys=True).encode())
+        for digest in replaced:  # another entry may share one: it then becomes a miss, never wrong
+            _remove(_blob_path(digest))
+        prune()
     except OSError:
         pass
+
+
+def _blobs_of(entry: Path) -> set[str]:
+    try:
+        blobs = json.loads(entry.read_text(encoding="utf-8")).get("blobs", {})
+        return {d for d in blobs.values() if isinstance(d, str) and len(d) == 64}
+    except (OSError, ValueError, AttributeError):
+        return set()
+
+
+def prune() -> None:
+    """Remove the least recently used blobs while they take more than the limit (a miss later)."""
+    try:
+        limit = float(os.environ.get("ANTHOLOGY_CACHE_MB", DEFAULT_LIMIT_MB)) * 1024 * 1024
+    except ValueError:
+        limit = DEFAULT_LIMIT_MB * 1024 * 1024
+    blobs = []
+    for path in (folder() / "blobs").glob("*/*"):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        blobs.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in blobs)
+    for _, size, path in sorted(blobs):
+        if total <= limit:
+            break
+        _remove(path)
+        total -= size

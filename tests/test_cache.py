@@ -108,6 +108,23 @@ def test_check_trusts_the_cache_only_for_an_unchanged_book(book, tmp_path):
     assert broken.code == 1 and "only-piece.md:3: unknown key 'mood'" in broken.err
 
 
+def test_the_cache_keeps_within_its_limit_and_drops_replaced_outputs(book, tmp_path, monkeypatch):
+    blobs = tmp_path / "cache" / "anthology" / "blobs"
+    piece = book.parent / "only-piece.md"
+    original = piece.read_text(encoding="utf-8")
+    for n in range(3):  # three edits: the entry of the request is replaced each time
+        piece.write_text(original + f"\nEdit number {n}.\n", encoding="utf-8")
+        assert run_cli("build", book, "--out", tmp_path / "out").code == 0
+    assert len([p for p in blobs.rglob("*") if p.is_file()]) == 3  # the last EPUB, PDF and cover
+    monkeypatch.setenv("ANTHOLOGY_CACHE_MB", "0")
+    piece.write_text(original, encoding="utf-8")
+    run = run_cli("build", book, "--out", tmp_path / "out")
+    assert run.code == 0 and [p for p in blobs.rglob("*") if p.is_file()] == []
+    again = run_cli("build", book, "--out", tmp_path / "again")  # nothing kept: built, and the same
+    assert again.code == 0 and RESTORED not in again.out
+    assert snapshot(tmp_path / "again") == snapshot(tmp_path / "out")
+
+
 def test_two_builds_at_once_share_the_cache_without_harm(book, tmp_path):
     env = dict(os.environ)
     procs = [subprocess.Popen([sys.executable, "-m", "anthology", "build", str(book), "--out", str(tmp_path / name)],

@@ -12,6 +12,8 @@ structure tree cannot span two layouts), the caller lays the whole book out agai
 
 from __future__ import annotations
 
+import dataclasses
+
 from lxml import etree, html as lxml_html
 
 from anthology.print import pdf
@@ -42,8 +44,9 @@ def relayout(book, first: pdf.PrintResult, html: str) -> pdf.PrintResult | None:
                                                          result.document.pages[_FIRST_PAGE:_FIRST_PAGE + 2]):
         return None
     document = first.document.copy(first.document.pages[:start - 1] + result.document.pages[_FIRST_PAGE:])
-    return pdf.PrintResult(document, first.warnings + result.warnings, first.refused + result.refused,
-                           first.long_notes, first.page_rules)
+    # everything else the first layout was made with (long notes, page rules …) stays as it was
+    return dataclasses.replace(first, document=document, warnings=first.warnings + result.warnings,
+                               refused=first.refused + result.refused)
 
 
 _FIRST_PAGE = 2  # 0-based: the half-title, a blank left-hand page, then the index on the right
