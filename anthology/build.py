@@ -394,9 +394,12 @@ def _print_layout(book, env, entries, build_date, progress, page_rules: str = ""
     progress("laying out the index")
     html = pdf.book_html(book, env, index.for_print(entries), build_date, pdf.page_css(book, False, page_rules),
                          long_notes)
-    return index_pages.relayout(book, layout, html) or pdf.render(
-        book, env, index_entries=index.for_print(entries), build_date=build_date, long_notes=long_notes,
-        page_rules=page_rules)
+    joined = index_pages.relayout(book, layout, html)
+    if joined is not None:
+        return joined
+    progress("laying out the whole book again (the index could not be laid out alone)")
+    return pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date,
+                      long_notes=long_notes, page_rules=page_rules)
 
 
 def _report_print_warnings(layout, report: BuildReport) -> None:

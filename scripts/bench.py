@@ -157,7 +157,7 @@ def main() -> int:
                       flush=True)
             rows.append((scale, times))
         startup: dict[str, list[float]] = {"--help": [], "check": []}
-        folder = tmp / "book-1x"
+        folder = tmp / f"book-{rows[0][0]}x"
         warm = dict(env, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="cache-", dir=tmp))
         run(ours + ["check", "book.yaml"], folder, warm)  # an unchanged book: checked once before
         for _ in range(max(args.runs, 5)):

@@ -73,3 +73,32 @@ def test_a_terminal_gets_one_line_that_overwrites_itself(book, tmp_path):
     for phase in PHASES:
         assert phase in progress
     assert results.splitlines()[0].startswith("wrote ")
+
+
+def test_a_long_index_is_laid_out_alone_and_numbered_from_its_pages(tmp_path):
+    """The index spans pages: only it is laid out again (no second layout of the whole book), its
+    folios follow the book's, and every locator is the page of its occurrence."""
+    from pypdf import PdfReader
+
+    from book_helpers import write_book
+
+    terms = [f"Placename{n:02d}" for n in range(90)]
+    body = "\n\n".join(f"A paragraph about {term}, which the index lists. " * 3 for term in terms)
+    manifest = write_book(tmp_path / "book", "title: Long Index\nlanguage: en\noutput: long\n"
+                          "index: [" + ", ".join(terms) + "]\n"
+                          "chapters:\n  - title: One\n    pieces: [piece.md]\n",
+                          {"piece.md": "---\ntitle: The Piece\n---\n\n" + body + "\n"})
+    run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "pdf")
+    assert run.code == 0, run.err
+    assert "laying out the index" in run.out and "whole book again" not in run.out, run.out
+    reader = PdfReader(tmp_path / "out" / "long.pdf")
+    texts = [page.extract_text() for page in reader.pages]
+    first_index = next(n for n, text in enumerate(texts) if "Placename00" in text and "paragraph" not in text)
+    assert len(texts) - first_index >= 2  # the index takes more than one page
+    for number in range(first_index, len(texts)):
+        assert str(number + 1) in texts[number].split()[-3:] or str(number + 1) in texts[number].split()[:3]
+    index_text = " ".join(texts[first_index:])
+    for term in terms:
+        where = [n + 1 for n, text in enumerate(texts[:first_index]) if term in text]
+        found = index_text.split(term, 1)[1].split("Placename", 1)[0]
+        assert [int(x) for x in found.replace(",", " ").split() if x.isdigit()][:len(where)] == where, term

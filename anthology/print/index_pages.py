@@ -40,7 +40,7 @@ def relayout(book, first: pdf.PrintResult, html: str) -> pdf.PrintResult | None:
         return None
     result = pdf.lay_out(book, alone, grayscale=book.print.grayscale)
     index_pages = [n for n, page in enumerate(result.document.pages) if SECTION_ID in page.anchors]
-    if index_pages != [_FIRST_PAGE] or not _same_margins(first.document.pages[start - 1:start + 1],
+    if index_pages[:1] != [_FIRST_PAGE] or not _same_margins(first.document.pages[start - 1:start + 1],
                                                          result.document.pages[_FIRST_PAGE:_FIRST_PAGE + 2]):
         return None
     document = first.document.copy(first.document.pages[:start - 1] + result.document.pages[_FIRST_PAGE:])
