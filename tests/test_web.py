@@ -236,10 +236,26 @@ def test_two_builds_give_identical_sites(sites, tmp_path_factory):
     assert snapshot(again / "site") == snapshot(sites("full") / "site")
 
 
+def test_the_press_pdf_is_offered_when_the_manifest_asks_for_it(tmp_path):
+    manifest = copy_fixture("minimal", tmp_path / "book")
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "print:\n  bleed: 3mm\n", encoding="utf-8")
+    assert run_cli("build", manifest, "--out", tmp_path / "out", "--format", "site").code == 0
+    site = tmp_path / "out" / "site"
+    home = etree.parse(str(site / "index.html"), etree.HTMLParser()).getroot()
+    offered = home.xpath("//section[@id='downloads']//a/@href")
+    assert [h for h in offered if h.endswith("-press.pdf")] and all((site / h).is_file() for h in offered)
+    feed = etree.parse(str(site / "opds.xml")).getroot()
+    acquired = feed.xpath("//a:link[contains(@rel, 'acquisition')]/@href", namespaces=ATOM)
+    assert not [h for h in acquired if h.endswith("-press.pdf")]  # readers get the reading editions
+
+
 def test_a_broken_book_reports_like_the_epub_and_keeps_the_old_site(tmp_path):
     manifest = copy_fixture("full", tmp_path / "book")
     out = tmp_path / "out"
-    assert run_cli("build", manifest, "--out", out, "--format", "site").code == 0
+    assert run_cli("build", manifest, "--out", out, "--format", "epub,site").code == 0
+    # an edition asked for beside the site is the very file the site offers
+    assert sorted(p.name for p in out.iterdir()) == ["caspian-fixture.epub", "site"]
+    assert (out / "caspian-fixture.epub").read_bytes() == (out / "site" / "caspian-fixture.epub").read_bytes()
     before = snapshot(out)
     report = tmp_path / "book" / "one" / "report.md"
     report.write_text(report.read_text(encoding="utf-8") + "\n![](missing.png)\n", encoding="utf-8")

@@ -4,6 +4,7 @@ subscribe to, with its cover and open-access links to the EPUB and the PDF."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from lxml import etree
 
@@ -31,7 +32,7 @@ def feed(book: Book, updated: dt.datetime, cover: str, downloads: list[Download]
     stamp = updated.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     title = plain(book.title)
     root = etree.Element(f"{{{ATOM}}}feed", nsmap=NAV)
-    _sub(root, "id", f"{book.identifier}:opds")
+    _sub(root, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'anthology-opds:' + book.identifier)}")
     _sub(root, "title", title)
     _sub(root, "updated", stamp)
     author = _sub(root, "author")

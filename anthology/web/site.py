@@ -9,6 +9,7 @@ except through SOURCE_DATE_EPOCH.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
 from pathlib import Path
@@ -29,6 +30,17 @@ SCRIPTS = ("site.js", "search.js")
 def _epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
     return int(value) if value.strip().isdigit() else int(dt.datetime.now(dt.timezone.utc).timestamp())
+
+
+def _smaller(png: bytes, width: int = 800) -> bytes:
+    """The generated cover (1600 px wide) at screen size for the home page and link previews."""
+    with Image.open(io.BytesIO(png)) as image:
+        if image.width <= width:
+            return png
+        small = image.convert("RGB").resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=None,
@@ -66,7 +78,7 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
     if book.cover:
         cover_name, cover_bytes = "cover" + book.cover.suffix.lower(), book.cover.read_bytes()
     else:
-        cover_name, cover_bytes = "cover.png", cover_png or covers.render_png(book, env)
+        cover_name, cover_bytes = "cover.png", _smaller(cover_png or covers.render_png(book, env))
     put(cover_name, cover_bytes)
     with Image.open(out_dir / cover_name) as img:
         cover_size = img.size
