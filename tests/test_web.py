@@ -50,7 +50,7 @@ def sites(tmp_path_factory):
     return get
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # one browser for this module; stopped before another module starts its own
 def browser():
     executable = chromium()
     axe_script()
