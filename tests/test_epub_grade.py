@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from book_helpers import (
     EPUB_TYPE,
     NS,
+    REPO,
     XHTML_NS,
     Epub,
     contains_in_order,
@@ -359,6 +360,30 @@ def test_front_body_and_back_matter_carry_epub_types_and_roles(builds):
     for entry in entries:
         kinds = [el.get(EPUB_TYPE) for el in entry.iter() if isinstance(el.tag, str)]
         assert "index-term" in kinds and "index-locator" in kinds
+
+
+def _screen_selectors(css: str) -> list[str]:
+    import tinycss2
+
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return [tinycss2.serialize(rule.prelude).strip() for rule in rules if rule.type == "qualified-rule"]
+
+
+def test_epub_stylesheet_keeps_every_screen_rule_of_the_tools_stylesheet(builds):
+    """The EPUB's copy leaves out the @page rules and the print fonts only: a comment that mentions
+    @page once made it drop the end of the heading comment, which then swallowed the first rules."""
+    epub = builds("minimal").open_epub()
+    [css_href] = [i["href"] for i in epub.manifest.values() if i["media-type"] == "text/css"]
+    epub_css = epub.read(css_href).decode("utf-8")
+    tool_css = (REPO / "styles" / "book.css").read_text(encoding="utf-8")
+    expected = _screen_selectors(tool_css)
+    assert "a" in expected and ".index-locator" in expected
+    assert _screen_selectors(epub_css) == expected
+    import tinycss2
+
+    at_rules = {rule.lower_at_keyword for rule in tinycss2.parse_stylesheet(epub_css, skip_comments=True)
+                if rule.type == "at-rule"}
+    assert "media" in at_rules and not at_rules & {"page", "font-face"}, at_rules
 
 
 # epub:type values the tool writes that have a DPUB-ARIA role, and that role (Ace's epub-type-has-matching-role)

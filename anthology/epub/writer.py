@@ -161,8 +161,15 @@ def nav_document(env, book: Book, extras: EpubExtras, index_entries, has_cover: 
 def epub_css(book: Book) -> bytes:
     css = templates.resource(book.root, "styles/book.css").read_text(encoding="utf-8")
     css = re.sub(r"/\* print-fonts:start \*/.*?/\* print-fonts:end \*/", "", css, flags=re.S)
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # a comment that names @page is not a rule
-    return _without_page_rules(css).encode("utf-8")
+    return _without_page_rules(_without_comments(css)).encode("utf-8")
+
+
+_COMMENT_OR_STRING = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')|/\*.*?\*/", re.S)
+
+
+def _without_comments(css: str) -> str:
+    """Comments out (strings kept as they are): a comment that mentions @page must not be taken for a rule."""
+    return _COMMENT_OR_STRING.sub(lambda m: m.group(1) or "", css)
 
 
 def _without_page_rules(css: str) -> str:
