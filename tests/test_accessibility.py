@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from book_helpers import copy_fixture, run_cli
+from book_helpers import copy_fixture, run_cli, snapshot
 from checkers import ace, ace_violations, no_violations_message
 
 
@@ -40,9 +40,12 @@ def test_check_epub_runs_ace_which_finds_no_violation_in_the_minimal_book(tmp_pa
     ace()
     monkeypatch.delenv("ANTHOLOGY_ACE", raising=False)
     manifest = copy_fixture("minimal", tmp_path / "book")
+    monkeypatch.chdir(manifest.parent)
+    before = snapshot(manifest.parent)
     run = run_cli("check", manifest, "--epub")
     assert run.code == 0 and run.err == "", no_violations_message("Ace by DAISY", "the minimal book", [run.err])
     assert f"OK — EPUBCheck and Ace by DAISY {TESTED_VERSION} found no problems" in run.out
+    assert snapshot(manifest.parent) == before  # Ace's report went to a temporary folder
 
 
 def test_build_check_epub_reports_ace_violations_as_file_line_message_rule(tmp_path, monkeypatch):
