@@ -220,7 +220,13 @@ def _template_problem(book, exc) -> Problem:
 
             where = str(Path(name).relative_to(TOOL_ROOT)) if Path(name).is_absolute() \
                 and TOOL_ROOT in Path(name).parents else name
-    return Problem(where, line, f"template error: {exc.message or exc}")
+    from jinja2.sandbox import SecurityError
+
+    message = f"template error: {exc.message or exc}"
+    if isinstance(exc, SecurityError):
+        message += (" Templates are sandboxed: they may use the book's values and the helpers, "
+                    "not Python's internals, files or commands; remove that expression")
+    return Problem(where, line, message)
 
 
 def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: str | None,

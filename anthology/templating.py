@@ -1,10 +1,15 @@
-"""The Jinja2 environment (autoescape, StrictUndefined) and the helpers every template may call."""
+"""The Jinja2 environment (sandboxed, autoescape, StrictUndefined) and the helpers every template may call.
+
+A book's templates are data, not code: they render in Jinja2's immutable sandbox, which refuses
+Python's internals (`__globals__`, `__class__` …) and changing lists and dicts, and this sandbox
+also refuses every method of a path that touches the file system (`read_text`, `open`, `unlink` …)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from anthology.text import markup
@@ -44,12 +49,21 @@ def credit_lines(piece, labels: Labels) -> list[Markup]:
     return lines
 
 
+class BookSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with paths reduced to their pure (string-like) side."""
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        if isinstance(obj, Path) and not hasattr(PurePath, attr):
+            return False  # exists(), read_text(), open(), write_bytes(), unlink(), resolve() …
+        return super().is_safe_attribute(obj, attr, value)
+
+
 def environment(book) -> jinja2.Environment:
     """Templates from the book's own templates/ folder first, then the tool's."""
     labels = book.labels
     own = book.root / "templates"
     search = [str(p) for p in (own, TOOL_ROOT / "templates") if p.is_dir()]
-    env = jinja2.Environment(
+    env = BookSandbox(
         loader=jinja2.FileSystemLoader(search),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

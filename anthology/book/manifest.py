@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from anthology.book import glyphs
+from anthology.book import stylesheet as own_stylesheet
 from anthology.text import markup
 from anthology.book import schema
 from anthology.resources import resource
@@ -31,6 +32,8 @@ def load_book(manifest: Path) -> Book:
     loader = _Loader(root, manifest, problems)
     book = loader.load()
     stylesheet = resource(root, "styles/book.css")
+    if stylesheet.parent.parent == root:  # the book's own stylesheet: data, checked like the rest
+        own_stylesheet.check(stylesheet, root, problems.add)
     for path, line, char, families in glyphs.missing(loader.texts, stylesheet):
         problems.add(path, line, glyphs.describe(char, families))
     problems.raise_if_any()

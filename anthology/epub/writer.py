@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
+import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +18,7 @@ from anthology.epub import ace
 from anthology.text import fragments
 from anthology import templating as templates
 from anthology.text.markup import IMAGE_TYPES
+from anthology.book import stylesheet
 from anthology.book.model import Book
 
 OPS = "http://www.idpf.org/2007/ops"
@@ -172,6 +176,31 @@ def _without_comments(css: str) -> str:
     return _COMMENT_OR_STRING.sub(lambda m: m.group(1) or "", css)
 
 
+def stylesheet_files(book: Book, css: str) -> list[tuple[str, Path]]:
+    """(name in the EPUB, file) of what the book's own stylesheet refers to (fonts, images, imported
+    stylesheets and what they refer to), so that the EPUB carries them: the stylesheet sits at
+    style/book.css in the EPUB as at styles/book.css in the book, the rest keeps its place beside it.
+    (load_book has already refused references to the network and outside the book.)"""
+    styles = book.root.resolve() / "styles"
+    if not (styles / "book.css").is_file():
+        return []
+    found: dict[str, Path] = {}
+    queue = [(styles, css)]
+    while queue and len(found) < stylesheet.MAX_IMPORTS:
+        base, text = queue.pop(0)
+        for _line, target in stylesheet.references(text):
+            path, _problem = stylesheet.local_target(target, base, book.root)
+            if path is None:
+                continue
+            name = posixpath.normpath("style/" + Path(os.path.relpath(path, styles)).as_posix())
+            if name.startswith("../") or name in found:
+                continue
+            found[name] = path
+            if path.suffix.lower() == ".css":
+                queue.append((path.parent, path.read_text(encoding="utf-8", errors="replace")))
+    return sorted(found.items())
+
+
 def _without_page_rules(css: str) -> str:
     """Drop @page blocks (paged media only; EPUB readers ignore them and EPUBCheck cannot parse
     their margin boxes)."""
@@ -263,6 +292,13 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
         relative = image.relative_to(book.root.resolve()).as_posix()
         pub.add_item(epub.EpubItem(uid=f"img-{n + 1}", file_name=relative,
                                    media_type=IMAGE_TYPES[image.suffix.lower()], content=image.read_bytes()))
+
+    taken = {image.relative_to(book.root.resolve()).as_posix() for image in book.images}
+    for n, (name, path) in enumerate(stylesheet_files(book, style.content.decode("utf-8"))):
+        if name not in taken and name not in {"style/book.css", "nav.xhtml", "toc.ncx"}:
+            taken.add(name)
+            pub.add_item(epub.EpubItem(uid=f"style-file-{n + 1}", file_name=name, content=path.read_bytes(),
+                                       media_type=mimetypes.guess_type(name)[0] or "application/octet-stream"))
 
     pub.toc = _ncx_toc(book, docs)
     pub.add_item(epub.EpubNcx())
