@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from anthology.book import glyphs
+from anthology.book import images
 from anthology.book import stylesheet as own_stylesheet
 from anthology.text import markup
 from anthology.book import schema
@@ -122,6 +123,9 @@ class _Loader:
             cover = self.path(meta["cover"], base, self.manifest, data.line_of("cover"), "the cover image")
             if cover and cover.suffix.lower() not in (".png", ".jpg", ".jpeg"):
                 self.report(self.manifest, data.line_of("cover"), "the cover must be a PNG or JPEG image")
+            elif cover:
+                for problem in images.problems(cover):
+                    self.report(self.manifest, data.line_of("cover"), f"the cover image '{meta['cover']}' {problem}")
         output = meta.get("output") or slug(title)
         if not re.match(r"^[\w.-]+$", output):
             self.report(self.manifest, data.line_of("output"), f"'output' must be a plain file name without folders (got '{output}')")

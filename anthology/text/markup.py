@@ -11,6 +11,7 @@ from typing import Callable
 import markdown
 from lxml import etree, html as lxml_html
 
+from anthology.book import images as image_files
 from anthology.book.model import Fragment
 from anthology.text.sanitize import remove_element, sanitize
 
@@ -114,6 +115,7 @@ def _check_raw_images(root, text: str, ctx: Context, images: list[Path], refused
             continue
         if path not in images:
             images.append(path)
+            _verify_image(ctx, _source_line(text, src, ctx), src)
         img.set("src", _root_relative(ctx, src))
 
 
@@ -174,7 +176,14 @@ def _check_images(text: str, ctx: Context) -> list[Path]:
             ctx.report(line, f"the image '{target}' is not a PNG, JPEG, GIF or SVG file")
         else:
             found.append(path)
+            _verify_image(ctx, line, target)
     return found
+
+
+def _verify_image(ctx: Context, line: int | None, target: str) -> None:
+    """The image file itself: decodable, not a bomb, a self-contained SVG (book/images.py)."""
+    for problem in image_files.problems(_inside(ctx, target)):
+        ctx.report(line, f"the image '{target}' {problem}")
 
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",

@@ -1,0 +1,129 @@
+"""Broken images are found when the book is read (`check` too): a decompression bomb, a text file
+named .png, a cut-short JPEG, a JPEG named .png, an SVG with an entity or a reference to another file.
+Each is `FILE:LINE:` of the line that uses it, names the image and says what to do; nothing is written."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from book_helpers import run_cli, write_book
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims width × height pixels, with one tiny compressed row of data."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+            + chunk(b"IEND", b""))
+
+
+def jpeg_bytes(size=(120, 80)) -> bytes:
+    buffer = io.BytesIO()
+    Image.effect_noise(size, 60).convert("RGB").save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def png_bytes(size=(40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 180, 160)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+XXE_SVG = ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+           '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40"><text y="20">&xxe;</text></svg>\n')
+HREF_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" '
+            'height="40">\n<image href="https://example.com/tracker.png" width="20" height="20"/>\n'
+            '<image xlink:href="file:///etc/hostname" width="20" height="20"/>\n</svg>\n')
+GOOD_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="9"/></svg>\n'
+
+BROKEN = {
+    "bomb.png": (png_claiming(60000, 60000), "claims 3,600 megapixels, more than the limit of 100 megapixels"),
+    "text.png": (b"This is a text file, not a picture.\n" * 20, "is not an image"),
+    "cut.jpg": (jpeg_bytes()[:900], "cannot be decoded"),
+    "photo.png": (jpeg_bytes(), "is a JPEG image with a '.png' name: rename it to 'photo.jpg'"),
+    "entity.svg": (XXE_SVG.encode(), "declares XML entities (xxe)"),
+    "remote.svg": (HREF_SVG.encode(), "refers to 'https://example.com/tracker.png'"),
+}
+
+
+def _book(folder: Path, image: str, data: bytes, cover: bytes | None = None) -> Path:
+    """A book using `image` as a figure in a piece (line 7), inline in raw HTML in a chapter intro
+    (line 2), and, if given, a cover (book.yaml line 3)."""
+    files = {
+        "pieces/one.md": "---\ntitle: One\n---\n\nBefore the figure.\n\n"
+                         f'![What the picture shows](../img/{image} "A caption")\n\nAfter it.\n',
+        "intro.md": f'An introduction.\n<p>Inline: <img src="img/{image}" alt="the same picture"/></p>\n',
+        "img/good.png": png_bytes(), "img/good.svg": GOOD_SVG, f"img/{image}": data,
+    }
+    if cover is not None:
+        files["img/cover.png"] = cover
+    return write_book(folder, f"""\
+        title: Pictures
+        language: en
+        {'cover: img/cover.png' if cover is not None else 'description: no cover'}
+        chapters:
+          - title: The Chapter
+            intro: intro.md
+            pieces:
+              - pieces/one.md
+        """, files)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_image_is_a_problem_at_every_line_that_uses_it(tmp_path, name):
+    data, expected = BROKEN[name]
+    manifest = _book(tmp_path / "book", name, data)
+    run = run_cli("check", manifest)
+    assert run.code == 1, run.err
+    assert "Traceback" not in run.err and "internal error" not in run.err
+    for where, target in (("pieces/one.md:7", f"../img/{name}"), ("intro.md:2", f"img/{name}")):
+        assert re.search(rf"^{re.escape(where)}: the image '{re.escape(target)}' .*{re.escape(expected)}",
+                         run.err, re.M), run.err
+    assert all(re.match(r"^[\w./-]+:\d+: ", line) for line in run.err.splitlines()[:-1]), run.err
+
+
+@pytest.mark.parametrize("name", ["bomb.png", "text.png", "remote.svg"])
+def test_a_broken_image_writes_no_output_at_all(tmp_path, name):
+    data, _expected = BROKEN[name]
+    manifest = _book(tmp_path / "book", name, data)
+    out = tmp_path / "out"
+    run = run_cli("build", manifest, "--out", out, "--format", "epub,pdf,zine,minizine", "--piece", "one",
+                  "--for-press")
+    assert run.code == 1 and "nothing was written" in run.err, run.err
+    assert not out.exists() or [p.name for p in out.iterdir()] == []
+
+
+def test_a_broken_cover_names_the_manifests_cover_line(tmp_path):
+    manifest = _book(tmp_path / "book", "good.png", png_bytes(), cover=b"GIF89a not a picture at all")
+    run = run_cli("check", manifest)
+    assert run.code == 1
+    assert "book.yaml:3: the cover image 'img/cover.png' is not an image" in run.err, run.err
+
+
+def test_the_svg_entity_is_never_expanded_and_no_file_is_read(tmp_path):
+    from test_safety import Recorder
+
+    manifest = _book(tmp_path / "book", "entity.svg", XXE_SVG.encode())
+    with Recorder() as recorder:
+        run = run_cli("build", manifest, "--out", tmp_path / "out")
+    assert run.code == 1
+    assert recorder.opened(Path("/etc/passwd")) == [] and recorder.network == []
+    assert "root:" not in run.err
+
+
+def test_good_images_of_every_kind_still_build(tmp_path):
+    manifest = _book(tmp_path / "book", "fine.jpg", jpeg_bytes(), cover=png_bytes((300, 450)))
+    text = (manifest.parent / "pieces" / "one.md").read_text(encoding="utf-8")
+    (manifest.parent / "pieces" / "one.md").write_text(
+        text + '\n![A circle](../img/good.svg "Circle")\n\n![A square](../img/good.png "Square")\n', encoding="utf-8")
+    run = run_cli("check", manifest)
+    assert run.code == 0, run.err
