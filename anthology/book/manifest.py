@@ -8,6 +8,7 @@ from pathlib import Path
 
 from anthology.book import glyphs
 from anthology.book import images
+from anthology.book import limits
 from anthology.book import stylesheet as own_stylesheet
 from anthology.text import markup
 from anthology.book import schema
@@ -84,12 +85,21 @@ class _Loader:
         return path
 
     def read(self, path: Path) -> str | None:
+        """The file's text, or None (and problems reported) when it cannot be read or breaks a
+        limit of limits.py (control characters, absurd lines or words, nesting, size)."""
+        manifest = path == self.manifest
         try:
-            self.texts[path] = read_text(path)
-            return self.texts[path]
+            text = read_text(path, limits.MAX_MANIFEST_BYTES if manifest else limits.MAX_SOURCE_BYTES)
         except SourceError as exc:
             self.report(path, exc.line, exc.message)
             return None
+        found = limits.text_problems(text, markdown=not manifest)
+        for line, message in found:
+            self.report(path, line, message)
+        if found:
+            return None
+        self.texts[path] = text
+        return text
 
     # -- the book -----------------------------------------------------------------------------
     def load(self) -> Book | None:
@@ -152,6 +162,10 @@ class _Loader:
             meta = self.fields(item, schema.CHAPTER, self.manifest, "a chapter")
             pieces = []
             raw = item.get("pieces") if isinstance(item.get("pieces"), LineList) else []
+            if isinstance(item.get("pieces"), LineList) and not raw:
+                self.report(self.manifest, item.line_of("pieces"),
+                            f"the chapter '{meta.get('title', n + 1)}' has no pieces: list its Markdown files "
+                            "under pieces:, or remove the chapter")
             for i, entry in enumerate(raw):
                 entry_line = raw.line_of(i)
                 overrides = LineDict()

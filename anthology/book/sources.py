@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from anthology.book import limits
+
 
 class LineDict(dict):
     """A YAML mapping that remembers the line of itself and of each key (1-based)."""
@@ -80,9 +82,14 @@ class SourceError(Exception):
         self.line = line
 
 
-def read_text(path: Path) -> str:
-    """Return the file's text as str with '\\n' line endings; a BOM is dropped."""
+def read_text(path: Path, max_bytes: int = limits.MAX_SOURCE_BYTES) -> str:
+    """Return the file's text as str with '\\n' line endings; a BOM is dropped. A file larger than
+    max_bytes is an error (it is not read)."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(f"the file is {size:,} bytes, more than the limit of {max_bytes:,}: "
+                              "split it into several files", 1)
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read the file: {exc.strerror}") from None
@@ -100,7 +107,9 @@ def read_text(path: Path) -> str:
 def parse_yaml(text: str, first_line: int = 1):
     """Parse YAML text; errors come back as SourceError with the file line."""
     try:
-        return yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        data = _TOO_DEEP
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
@@ -108,6 +117,31 @@ def parse_yaml(text: str, first_line: int = 1):
         raise SourceError(f"YAML: {what}", line) from None
     except yaml.YAMLError as exc:
         raise SourceError(f"YAML: {exc}") from None
+    if data is _TOO_DEEP or _depth_over(data, limits.MAX_YAML_DEPTH):
+        raise SourceError(f"YAML: values nested more than {limits.MAX_YAML_DEPTH} deep (or referring to "
+                          "themselves through an alias)", limits.yaml_depth_line(text) + first_line - 1)
+    return data
+
+
+_TOO_DEEP = object()
+
+
+def _depth_over(data, limit: int) -> bool:
+    """Whether mappings and lists nest deeper than limit (a self-referring alias counts as endless)."""
+    stack = [(data, 0, frozenset())]
+    seen: set[int] = set()
+    while stack:
+        value, depth, path = stack.pop()
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > limit or id(value) in path:
+            return True
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1, path | {id(value)}) for child in children)
+    return False
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

@@ -12,6 +12,7 @@ import markdown
 from lxml import etree, html as lxml_html
 
 from anthology.book import images as image_files
+from anthology.book import limits
 from anthology.book.model import Fragment
 from anthology.text.sanitize import remove_element, sanitize
 
@@ -66,8 +67,23 @@ def render(text: str, ctx: Context) -> Fragment:
     _check_notes(text, ctx)
     source = _lyrics_to_markdown(text) if ctx.kind == "lyrics" else _marker_lists(text)
     _MD.reset()
-    body = _MD.convert(source)
+    try:
+        body = _MD.convert(source)
+    except RecursionError:
+        ctx.report(ctx.first_line, "the text nests too deeply for the Markdown converter (quotes, lists or "
+                                   "emphasis inside each other): simplify it")
+        return Fragment(html="")
     root = lxml_html.fragment_fromstring(body or "<p></p>", create_parent="div")
+    depth, _element = limits.deepest(root)
+    if depth > limits.MAX_TREE_DEPTH:
+        line = limits.html_depth_line(text)  # raw HTML: where its tags open too deep
+        if line is None:  # else the line where markup characters are densest (emphasis in emphasis …)
+            counts = [sum(row.count(c) for c in "*_>[`~") for row in text.split("\n")]
+            line = counts.index(max(counts)) + 1
+        line += ctx.first_line - 1
+        ctx.report(line, f"elements nested {depth} deep (raw HTML, emphasis, quotes or lists inside each other), "
+                         f"more than the limit of {limits.MAX_TREE_DEPTH}: simplify it")
+        return Fragment(html="")
     refused = sanitize(root)
     links = _rewrite_links(root, ctx)  # before the notes are taken out: links in notes too
     notes = _take_notes(root, ctx.id_prefix)
