@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test zine check clean checkers bench serve
+.PHONY: book test zine check clean checkers bench serve fuzz stress
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ test: $(STAMP) checkers
 # Timings against Pandoc (+ WeasyPrint) on the sample at 1x and 10x; needs Debian's pandoc. Not part of test.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+# Longer property-based run (Hypothesis, randomised, many more examples than make test's CI profile).
+fuzz: $(STAMP)
+	ANTHOLOGY_FUZZ=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
+
+# A 20x sample book and a book of 300 one-paragraph pieces: time and peak memory of each build.
+stress: $(STAMP)
+	$(BIN)/python scripts/stress.py
 
 clean:
 	rm -rf build

@@ -243,3 +243,28 @@ class Labels:
         if not code:
             return ""
         return self._languages.get(code.split("-")[0].lower(), code)
+
+
+def problem(name: str, value: str) -> str | None:
+    """What is wrong with a book's own text for the label `name` (None when nothing): its {placeholders}
+    must be those of the English label, `months` twelve words, `languages` pairs of code=name."""
+    import string
+
+    if name == "months":
+        return None if len(value.split()) == 12 else "must be twelve month names separated by spaces"
+    if name == "languages":
+        bad = [pair for pair in value.split() if "=" not in pair.strip("=")]
+        return f"must be pairs like en=English (not '{bad[0]}')" if bad else None
+    allowed = {field for _text, field, _spec, _conv in string.Formatter().parse(EN[name]) if field}
+    try:
+        fields = {field for _text, field, _spec, _conv in string.Formatter().parse(value) if field is not None}
+        samples = {field: (1 if field in ("day", "year") else "x") for field in allowed}
+        unknown = sorted(fields - allowed)
+        if not unknown:
+            value.format(**samples)
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
+        return f"is not a valid text with placeholders ({exc}): write {{{{ and }}}} for a brace"
+    if unknown:
+        known = ", ".join("{" + f + "}" for f in sorted(allowed)) or "none"
+        return f"uses the placeholder {{{unknown[0]}}}, which this label does not have (it has: {known})"
+    return None

@@ -103,3 +103,23 @@ def html_depth_line(text: str) -> int | None:
         if depth > MAX_TREE_DEPTH:
             return text.count("\n", 0, match.start()) + 1
     return None
+
+
+MM = 72 / 25.4
+PRINT_RANGES = {  # print: settings, in points (sheets per signature for signature)
+    "trim": (50 * MM, 1000 * MM), "sheet": (50 * MM, 2000 * MM),
+    "bleed": (0, 20 * MM), "creep": (0, 2 * MM), "signature": (1, 100),
+}
+
+
+def print_problem(name: str, value) -> str | None:
+    """What is wrong with a print: setting's size (None when it is within PRINT_RANGES)."""
+    if name not in PRINT_RANGES or value is None:
+        return None
+    low, high = PRINT_RANGES[name]
+    values = value if isinstance(value, tuple) else (value,)
+    if all(low <= v <= high for v in values):
+        return None
+    if name == "signature":
+        return f"must be between {low} and {high} sheets"
+    return f"must be between {low / MM:.0f} mm and {high / MM:.0f} mm" + (" on each side" if isinstance(value, tuple) else "")

@@ -17,6 +17,7 @@ from anthology.book import units
 from anthology.print import presets
 from anthology.errors import Problems
 from anthology.book.labels import EN, Labels
+from anthology.book.labels import problem as label_problem
 from anthology.book.model import Book, Chapter, IndexTerm, Piece, PrintSettings
 from anthology.book.sources import LineDict, LineList, SourceError, parse_yaml, read_text, split_front_matter
 
@@ -294,6 +295,8 @@ class _Loader:
                                 f"unknown label '{name}' under labels: (known: {', '.join(EN)})")
                 elif not isinstance(value, str) or not value.strip():
                     self.report(self.manifest, data.line_of(name), f"the label '{name}' must be text")
+                elif label_problem(name, value):
+                    self.report(self.manifest, data.line_of(name), f"the label '{name}' {label_problem(name, value)}")
                 else:
                     overrides[name] = value
         return Labels(language, overrides)
@@ -325,6 +328,10 @@ class _Loader:
                     settings.grayscale = presets.PRESETS[settings.printer].grayscale
             except ValueError as exc:
                 self.report(self.manifest, data.line_of(name), f"print: {name}: {exc}")
+                continue
+            problem = limits.print_problem(name, getattr(settings, name, None))
+            if problem:
+                self.report(self.manifest, data.line_of(name), f"print: {name}: '{value}' {problem}")
         if settings.printer:
             preset = presets.PRESETS[settings.printer]
             if not preset.prints(settings.trim):
