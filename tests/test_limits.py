@@ -101,3 +101,30 @@ def test_a_chapter_with_no_pieces_is_an_error(tmp_path):
     run = _check(tmp_path, "Fine.\n", manifest)
     assert run.code == 1
     assert "book.yaml:5: the chapter 'Empty Room' has no pieces" in run.err, run.err
+
+
+def _indent(text: str) -> str:
+    return "".join("    " + line for line in text.splitlines(keepends=True))
+
+
+def test_labels_with_broken_placeholders_are_problems_not_crashes(tmp_path):
+    manifest = MANIFEST.replace("    chapters:\n", _indent('editors: [An Editor]\nlabels:\n  edited_by: "Edited by {nope}"\n'
+                                                         '  contents: "{"\n  months: a b\n  date: "{day:d}. {month} {year}"\n'
+                                                         "chapters:\n"))
+    run = _check(tmp_path, "Fine.\n", manifest)
+    assert run.code == 1
+    assert "book.yaml:5: the label 'edited_by' uses the placeholder {nope}" in run.err, run.err
+    assert "book.yaml:6: the label 'contents' is not a valid text with placeholders" in run.err
+    assert "book.yaml:7: the label 'months' must be twelve month names" in run.err
+    assert "'date'" not in run.err  # {day:d} is a fine placeholder for a number
+
+
+def test_print_sizes_outside_their_ranges_are_problems(tmp_path):
+    manifest = MANIFEST.replace("    chapters:\n", _indent("print:\n  trim: 0mm x 5mm\n  bleed: 100mm\n  sheet: A3\n"
+                                                         "  signature: 500\nchapters:\n"))
+    run = _check(tmp_path, "Fine.\n", manifest)
+    assert run.code == 1
+    assert "book.yaml:4: print: trim: '0mm x 5mm' must be between 50 mm and 1000 mm on each side" in run.err
+    assert "book.yaml:5: print: bleed: '100mm' must be between 0 mm and 20 mm" in run.err
+    assert "book.yaml:7: print: signature: '500' must be between 1 and 100 sheets" in run.err, run.err
+    assert "print: sheet" not in run.err
