@@ -97,10 +97,8 @@ class _Loader:
         found = limits.text_problems(text, markdown=not manifest)
         for line, message in found:
             self.report(path, line, message)
-        if found:
-            return None
-        self.texts[path] = text
-        return text
+        self.texts[path] = "" if found else text  # a source of the book either way (the preview watches it)
+        return None if found else text
 
     # -- the book -----------------------------------------------------------------------------
     def load(self) -> Book | None:
