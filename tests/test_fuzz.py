@@ -5,7 +5,7 @@ lines; never exit 3, never a traceback.
 
 CI runs a derandomised profile with a fixed number of examples (CHECK_EXAMPLES checks, BUILD_EXAMPLES
 builds, EPUBCheck on the first EPUBCHECK_RUNS EPUBs); `make fuzz` (ANTHOLOGY_FUZZ=1) runs many more,
-randomised."""
+randomised (ANTHOLOGY_FUZZ_CHECKS and ANTHOLOGY_FUZZ_BUILDS set the numbers)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from book_helpers import run_cli
 from test_images import png_bytes
 
 FUZZ = bool(os.environ.get("ANTHOLOGY_FUZZ"))
-CHECK_EXAMPLES = 3000 if FUZZ else 120
-BUILD_EXAMPLES = 60 if FUZZ else 4
+CHECK_EXAMPLES = int(os.environ.get("ANTHOLOGY_FUZZ_CHECKS", 2000 if FUZZ else 100))
+BUILD_EXAMPLES = int(os.environ.get("ANTHOLOGY_FUZZ_BUILDS", 40 if FUZZ else 4))
 EPUBCHECK_RUNS = 10 if FUZZ else 1
 
 COMMON = dict(deadline=None, derandomize=not FUZZ, database=None, print_blob=True,
