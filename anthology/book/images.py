@@ -106,8 +106,11 @@ def _svg_problems(path: Path) -> list[str]:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
+        link = etree.QName(element).localname == "a"  # a link is followed by a reader, never loaded
         for name in ("href", _XLINK):
             target = (element.get(name) or "").strip()
+            if link and target.lower().startswith(("http:", "https:", "mailto:")):
+                continue
             if target and not target.startswith("#") and not target.lower().startswith("data:"):
                 found.append(f"refers to '{target[:200]}' (line {element.sourceline} of the SVG); an SVG in a "
                              "book must be self-contained: embed the picture as a data: URL or draw it in "
