@@ -250,3 +250,17 @@ def test_build_of_a_generated_book_gives_valid_outputs_or_problems_with_lines(fi
             _EPUBCHECKED.append(epub_path)
             found = [p for p in epubcheck(epub_path) if p.level in ("error", "fatal")]
             assert found == [], ([str(p) for p in found], files)
+
+
+YAML_ALPHABET = st.sampled_from(list(":-?[]{},&*!|>'\"%@`#\n \t") + ["title", "chapters", "pieces", "language",
+                                                                    "p.md", "en", "- ", "  ", "\u202e", "é"])
+
+
+@settings(max_examples=CHECK_EXAMPLES // 2, **COMMON)
+@given(st.lists(YAML_ALPHABET, max_size=60).map("".join), st.binary(max_size=200))
+def test_check_of_arbitrary_manifest_text_and_piece_bytes(manifest_text, piece_bytes):
+    files = {"book.yaml": "title: T\nlanguage: en\nchapters:\n  - title: C\n    pieces: [p.md]\n" + manifest_text,
+             "p.md": b"---\ntitle: P\n---\n" + piece_bytes}
+    with tempfile.TemporaryDirectory() as tmp:
+        run = run_cli("check", _write(Path(tmp) / "book", files))
+    _assert_allowed(run, files)
