@@ -81,8 +81,9 @@ def build(name: str, manifest: Path) -> bool:
     problems = [line for line in run.stderr.splitlines() if not line.startswith("PEAK_KB")]
     pages = len(PdfReader(next(out.glob("*.pdf"))).pages) if run.returncode == 0 else 0
     pieces = sum(len(c["pieces"]) for c in yaml.safe_load(manifest.read_text(encoding="utf-8"))["chapters"])
-    print(f"{name}: {pieces} pieces, exit {run.returncode}, {seconds:.1f} s (with EPUBCheck), "
-          f"peak memory {peak_mb} MB, {pages} PDF pages")
+    built = next((line.split()[2] for line in run.stdout.splitlines() if line.startswith("built in ")), "?")
+    print(f"{name}: {pieces} pieces, exit {run.returncode}, build {built} s ({seconds:.1f} s with the EPUB "
+          f"checks), peak memory of the build {peak_mb} MB, {pages} PDF pages")
     for line in problems[:20]:
         print(f"  {line}")
     return run.returncode == 0 and 0 < peak_mb <= MAX_MB and pages > 0
