@@ -20,7 +20,8 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         code = f" [{self.code}]" if self.code else ""
         prefix = "" if self.level == "error" else f"{self.level}: "
-        return f"{where}: {prefix}{self.message}{code}"
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")  # one problem, one line
+        return f"{where}: {prefix}{message}{code}"
 
 
 class BookError(Exception):

@@ -128,3 +128,12 @@ def test_print_sizes_outside_their_ranges_are_problems(tmp_path):
     assert "book.yaml:5: print: bleed: '100mm' must be between 0 mm and 20 mm" in run.err
     assert "book.yaml:7: print: signature: '500' must be between 1 and 100 sheets" in run.err, run.err
     assert "print: sheet" not in run.err
+
+
+def test_a_value_with_line_breaks_is_quoted_on_the_problems_one_line(tmp_path):
+    """Found by the fuzzer: `language: '\\n\\n  '` printed a problem over two lines."""
+    run = _check(tmp_path, "Fine.\n", MANIFEST.replace("language: en", "language: \"\\n\\nx\""))
+    assert run.code == 1
+    lines = run.err.splitlines()
+    assert lines[0].startswith("book.yaml:2: 'language' must be a BCP 47 language tag") and "\\n" in lines[0]
+    assert len(lines) == 2, run.err
