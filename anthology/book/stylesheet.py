@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from anthology.resources import TOOL_ROOT
+
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
 _IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
@@ -35,7 +37,8 @@ def local_target(target: str, base: Path, root: Path) -> tuple[Path | None, str 
                       "and use a relative path")
     path = (base / target.split("#", 1)[0].split("?", 1)[0]).resolve()
     root = root.resolve()
-    if target.startswith("/") or root not in path.parents:
+    tool_styles = (TOOL_ROOT / "styles").resolve()  # the fetcher serves the tool's fonts too
+    if target.startswith("/") or not (root in path.parents or tool_styles in path.parents):
         return None, (f"the stylesheet refers to '{target}', which is outside the book's folder: put the "
                       "file in the book's folder and use a relative path")
     if not path.is_file():

@@ -192,12 +192,13 @@ def stylesheet_files(book: Book, css: str) -> list[tuple[str, Path]]:
             path, _problem = stylesheet.local_target(target, base, book.root)
             if path is None:
                 continue
-            name = posixpath.normpath("style/" + Path(os.path.relpath(path, styles)).as_posix())
+            written = os.path.normpath(base / target.split("#", 1)[0].split("?", 1)[0])  # as the CSS says
+            name = posixpath.normpath("style/" + Path(os.path.relpath(written, styles)).as_posix())
             if name.startswith("../") or name in found:
                 continue
             found[name] = path
             if path.suffix.lower() == ".css":
-                queue.append((path.parent, path.read_text(encoding="utf-8", errors="replace")))
+                queue.append((Path(written).parent, path.read_text(encoding="utf-8", errors="replace")))
     return sorted(found.items())
 
 
