@@ -132,7 +132,7 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
             report = _build(book, out_dir, formats, press, piece, progress)
         report.fetched = fetched
     except jinja2.TemplateError as exc:
-        raise BookError([_template_problem(book, exc)]) from None
+        raise BookError([template_problem(book, exc)]) from None
     outputs = {path.name: path for path in report.outputs if path.parent == Path(out_dir) and path.is_file()}
     if cacheable and len(outputs) == len(report.outputs):  # an output that is a folder, or in one, is not cached
         cache.store(request, _inputs(book, report), outputs,
@@ -203,7 +203,7 @@ def _remember_check(manifest: Path, book) -> None:
                      "warnings": [[w.file, w.line, w.message, w.code, w.level] for w in book.warnings]})
 
 
-def _template_problem(book, exc) -> Problem:
+def template_problem(book, exc) -> Problem:
     """A template error as a book problem: the template's file and line when Jinja2 knows them."""
     name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     line = getattr(exc, "lineno", None)

@@ -151,7 +151,7 @@ class Preview:
             try:
                 write_site(book, folder, downloads(book, self.out_dir), cover_png=self.cover_png)
             except jinja2.TemplateError as exc:
-                raise BookError([builder._template_problem(book, exc)]) from None
+                raise BookError([builder.template_problem(book, exc)]) from None
             changed = changed_files(self.out_dir / "site", folder)
             outputs.commit()
         finally:
