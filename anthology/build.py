@@ -264,33 +264,52 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     try:
         entries = index.mark(book)
         layout = None
+        reading_pdf = None
+        cover_job = None
+        if "epub" in made and not book.cover:  # the generated cover, on a core of its own meanwhile
+            from anthology.forked import Forked
+
+            cover_job = Forked(lambda: _render_cover(book, env))
         if any(f in made for f in ("pdf", "epub", "zine", "cover")):
-            layout = _print_layout(book, env, entries, build_date, progress)
+            from anthology.print import assemble
+
+            if assemble.applies(book, preset):  # in units, on every core, each cached (print/assemble.py)
+                reading_pdf = target(f"{book.output}.pdf", "pdf") if "pdf" in made \
+                    else outputs.scratch(f"{book.output}.pdf")
+                layout = assemble.assemble(book, env, entries, build_date, reading_pdf, progress=progress)
+                if layout is None:
+                    progress("laying out the print edition whole")
+            if layout is None:
+                layout = _print_layout(book, env, entries, build_date, progress)
             if preset:
                 layout = _keep_service_margins(book, env, entries, build_date, layout, preset, interior_bleed,
                                                progress)
                 report.warnings += _service_warnings(book, layout, preset, interior_bleed)
-        reading_pdf = None
+        written = isinstance(layout, assemble.Assembled) if layout is not None else False
         if "pdf" in made:
-            reading_pdf = target(f"{book.output}.pdf", "pdf")
-            progress(f"writing the PDF ({len(layout.document.pages)} pages)")
-            pdf.write(layout, reading_pdf, book)
+            if not written:
+                reading_pdf = reading_pdf or target(f"{book.output}.pdf", "pdf")
+                progress(f"writing the PDF ({_page_count(layout)} pages)")
+                pdf.write(layout, reading_pdf, book)
             if preset:
                 presets.strip_refused(reading_pdf, preset)
             if press:
                 progress("laying out and writing the press PDF")
-                press_layout = pdf.render(book, env, index_entries=index.for_print(entries),
-                                          build_date=build_date, press=True, long_notes=layout.long_notes,
-                                          page_rules=layout.page_rules)
                 press_pdf = target(f"{book.output}-press.pdf", "press", asked="pdf")
-                pdf.write(press_layout, press_pdf, book)
+                pressed = written and assemble.assemble(book, env, entries, build_date, press_pdf, press=True,
+                                                        page_rules=layout.page_rules)
+                if not pressed:
+                    press_layout = pdf.render(book, env, index_entries=index.for_print(entries),
+                                              build_date=build_date, press=True, long_notes=layout.long_notes,
+                                              page_rules=layout.page_rules)
+                    pdf.write(press_layout, press_pdf, book)
                 pdf.set_bleed_box(press_pdf, book)
         if "zine" in made:
             from anthology.print import zine, zinecovers
 
-            if reading_pdf is None:
-                reading_pdf = outputs.scratch(f"{book.output}.pdf")
-                progress(f"writing the PDF ({len(layout.document.pages)} pages)")
+            if not written and (reading_pdf is None or "pdf" not in made):
+                reading_pdf = reading_pdf or outputs.scratch(f"{book.output}.pdf")
+                progress(f"writing the PDF ({_page_count(layout)} pages)")
                 pdf.write(layout, reading_pdf, book)
             zine_source = outputs.scratch(f"{book.output}-zine-source.pdf")
             progress("the zine's covers")
@@ -312,7 +331,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             from anthology.print import wrap
 
             progress("laying out the cover wrap")
-            report.warnings += wrap.write(book, env, len(layout.document.pages),
+            report.warnings += wrap.write(book, env, _page_count(layout),
                                           outputs.temp_for(f"{book.output}-cover.pdf"))
         if layout is not None:
             _report_print_warnings(layout, report)
@@ -320,10 +339,15 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
         if "epub" in made:
             extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({pdf.print_label(book)}), "
                                                   f"{book.output}.pdf")
-            extras.page_breaks, extras.page_labels = pagelist.from_layout(book, layout.document)
-            if not book.cover:
+            if written:
+                extras.page_breaks, extras.page_labels = pagelist.from_breaks(book, layout.breaks)
+            else:
+                extras.page_breaks, extras.page_labels = pagelist.from_layout(book, layout.document)
+            if cover_job is not None:
                 progress("rendering the cover")
-                extras.cover_png = cover_png = cover.render_png(book, env)
+                cover_png, fetched = cover_job.result()
+                pdf.record_fetches(fetched)
+                extras.cover_png = cover_png
             progress("writing the EPUB")
             raw = outputs.scratch(f"{book.output}.epub")
             epub.build(book, env, raw, index_entries=index.for_epub(entries), build_date=build_date,
@@ -339,6 +363,15 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     finally:
         outputs.discard()
     return report
+
+
+def _render_cover(book, env) -> tuple[bytes, list[str]]:
+    """The generated cover's PNG, and the files its layout read."""
+    from anthology.print import cover, pdf
+
+    with pdf.recording_fetches() as fetched:
+        png = cover.render_png(book, env)
+    return png, sorted(str(path) for path in fetched)
 
 
 def _keep_service_margins(book, env, entries, build_date, layout, preset, bleed: bool, progress):
@@ -406,6 +439,12 @@ def _print_layout(book, env, entries, build_date, progress, page_rules: str = ""
     progress("laying out the whole book again (the index could not be laid out alone)")
     return pdf.render(book, env, index_entries=index.for_print(entries), build_date=build_date,
                       long_notes=long_notes, page_rules=page_rules)
+
+
+def _page_count(layout) -> int:
+    """Pages of a layout: laid out whole (print/pdf.py) or in units (print/assemble.py)."""
+    pages = getattr(layout, "pages", None)
+    return pages if isinstance(pages, int) else len(layout.document.pages)
 
 
 def _report_print_warnings(layout, report: BuildReport) -> None:

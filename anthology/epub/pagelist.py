@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from anthology.print import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
 from weasyprint.formatting_structure import boxes
 
 from anthology.book.model import Book
@@ -84,8 +85,8 @@ def page_breaks(document, scopes: dict[str, str]):
         yield first or (number, None, 0)
 
 
-def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
-    """Page-break markers per EPUB file, and the page list (label, href) in reading order."""
+def scopes_of(book: Book) -> dict[str, str]:
+    """The id of each section the EPUB also has, with its EPUB file name."""
     scopes = {"halftitle": "titlepage.xhtml", "titlepage": "titlepage.xhtml", "rights": "rights.xhtml",
               "credits": "credits.xhtml", "index": "index.xhtml"}
     if book.preface:
@@ -94,11 +95,23 @@ def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, st
         scopes[chapter.id] = chapter.file_name
         for piece in chapter.pieces:
             scopes[piece.id] = piece.file_name
+    return scopes
+
+
+def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
+    """Page-break markers per EPUB file, and the page list (label, href) in reading order."""
+    return from_breaks(book, page_breaks(document, scopes_of(book)))
+
+
+def from_breaks(book: Book, breaks) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
+    """As from_layout(), from page_breaks()'s (page number, scope, characters before) of every page
+    (the print edition laid out in units gives them unit by unit: print/units.py)."""
+    scopes = scopes_of(book)
     markers: dict[str, list[tuple[str, int, str]]] = {}
     labels: list[tuple[str, str]] = []
     waiting: list[str] = []  # pages with nothing the EPUB has (blank pages, the contents page)
     last = None
-    for number, scope, chars in page_breaks(document, scopes):
+    for number, scope, chars in breaks:
         if scope is None:
             waiting.append(str(number))
             continue

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anthology.print import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
 import weasyprint
 from markupsafe import Markup
 from weasyprint.formatting_structure import boxes
@@ -32,6 +33,12 @@ def recording_fetches():
         yield served
     finally:
         _RECORDERS.remove(served)
+
+
+def record_fetches(paths) -> None:
+    """Add files read elsewhere (a worker process, a cached layout) to every open recording."""
+    for served in _RECORDERS:
+        served.update(Path(p) for p in paths)
 
 
 class BookFetcher(URLFetcher):
@@ -88,6 +95,7 @@ class PrintResult:
     refused: list[str] = field(default_factory=list)
     long_notes: frozenset[str] = frozenset()  # notes printed at the end of their piece
     page_rules: str = ""  # further @page rules it was laid out with (a service's margins)
+    context: object = None  # WeasyPrint's layout context, when lay_out() was asked to keep it
 
     def overflowing_notes(self) -> set[str]:
         """Ids of footnotes that do not fit in their page's footnote area (WeasyPrint does not
@@ -220,19 +228,42 @@ def render(book: Book, env, *, index_entries: list, build_date, press: bool = Fa
     return result
 
 
-def lay_out(book: Book, html: str, grayscale: bool = False, **options) -> PrintResult:
+class _KeptContext(weasyprint.Document):
+    """A WeasyPrint document whose layout context is kept: print/units.py makes the margin boxes
+    (running heads, folios) again with the page counter moved. WeasyPrint is pinned (pyproject)."""
+
+    last = None
+
+    @classmethod
+    def _build_layout_context(cls, *args, **kwargs):
+        context = super()._build_layout_context(*args, **kwargs)
+        _KeptContext.last = context
+        return context
+
+
+def lay_out(book: Book, html: str, grayscale: bool = False, keep_context: bool = False,
+            font_config=None, **options) -> PrintResult:
     """Lay out one HTML document of the book (the book, its cover, a mini-zine) with the fetcher
     that serves only the book's files, collecting what WeasyPrint warns about. `grayscale`: every
-    image and colour in gray (print/grayscale.py)."""
+    image and colour in gray (print/grayscale.py). `keep_context`: the result's `context` is
+    WeasyPrint's layout context (print/units.py)."""
     fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"], grayscale)
     if grayscale:
         from anthology.print import grayscale as gray
 
         html = gray.html(html)
+    source = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher)
+    context = None
     with captured_warnings() as warnings:
-        document = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher).render(
-            font_config=FontConfiguration(), **options)
-    return PrintResult(document, list(warnings), list(fetcher.refused))
+        if keep_context:
+            document = _KeptContext._render(source, font_config or FontConfiguration(), None, None,
+                                            {**weasyprint.DEFAULT_OPTIONS, **options})
+            context, _KeptContext.last = _KeptContext.last, None
+        else:
+            document = source.render(font_config=font_config or FontConfiguration(), **options)
+    result = PrintResult(document, list(warnings), list(fetcher.refused))
+    result.context = context
+    return result
 
 
 # Logged at every write on machines without libharfbuzz-subset: about the machine, not the book.

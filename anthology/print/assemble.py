@@ -1,0 +1,403 @@
+"""The print edition laid out unit by unit (print/units.py), on every core, each unit's layout and PDF
+kept in the build cache, joined into the book's PDF (print/stitch.py).
+
+Workers are forked processes, one per core (`ANTHOLOGY_JOBS` sets how many). Units go to them in
+reading order: the front matter first, laid out to count its pages (its contents cannot be numbered
+yet), then the chapters and the credits. A worker reports a unit's page count and keeps the layout
+until the pages before it are counted, then renumbers its folios and writes it. With every chapter
+counted, the index (its locators written in) and the front matter (its contents numbered) are laid
+out; the front matter must come out as long as it was counted, or the book is laid out whole.
+
+A unit whose HTML is unchanged since an earlier build is not laid out again: its page count comes
+from the cache, and its PDF too when it begins on the same page. Editing one piece thus lays out
+its chapter only, and the index and contents when page numbers moved.
+
+Anything unexpected (a worker's error, a unit not shaped as the whole book would lay it out)
+returns None: the caller then lays the book out whole, the way it always could.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+import traceback
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from anthology import cache
+from anthology.print import units as units_
+
+_PROBE = "front-count"  # the front matter laid out to count its pages
+
+
+@dataclass
+class Assembled:
+    """The book's PDF made from units: what the rest of the build needs of its layout."""
+
+    pages: int
+    anchors: dict[str, int]  # id -> page
+    breaks: list[tuple[int, str | None, int]]  # pagelist.page_breaks() of every page
+    warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    long_notes: frozenset[str] = frozenset()
+    page_rules: str = ""
+    units: int = 0
+    laid_out: list[str] = field(default_factory=list)  # the units that were laid out (not cached)
+
+
+def jobs() -> int:
+    value = os.environ.get("ANTHOLOGY_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def applies(book, preset) -> bool:
+    """Units serve the plain and press PDFs; a tagged PDF (one structure tree) and a print-on-demand
+    service's margin checks (they read the whole layout) need the book laid out whole."""
+    return not book.print.tagged and preset is None and os.environ.get("ANTHOLOGY_UNITS", "") != "off"
+
+
+def assemble(book, env, entries, build_date, target: Path, *, press: bool = False, page_rules: str = "",
+             progress=None) -> Assembled | None:
+    from anthology.epub import pagelist
+    from anthology.print import index_pages, pdf, stitch
+    from anthology.text import index
+
+    progress = progress or (lambda message: None)
+    css = pdf.page_css(book, press, page_rules)
+    long_notes: frozenset[str] = frozenset()
+
+    def split(index_entries, notes) -> dict[str, units_.Unit] | None:
+        found = units_.split(pdf.book_html(book, env, index_entries, build_date, css, notes))
+        return {unit.name: unit for unit in found} if found else None
+
+    first_index = index_pages.placeholder(index.for_print(entries)) if entries else []
+    pieces = split(first_index, long_notes)
+    if pieces is None or list(pieces)[0] != "front":
+        return None
+    order = [name for name in pieces if name not in ("front", "index")]  # chapters, credits
+    has_index = "index" in pieces
+    scopes = pagelist.scopes_of(book)
+    state = _State(book, scopes, css)
+    probe = units_.Unit(_PROBE, pieces["front"].html, pieces["front"].owned, alone=False, write=False)
+    state.add(probe)
+    for name in order:
+        state.add(pieces[name])
+    workers = min(jobs(), len(order) + 1)
+    progress(f"laying out the print edition ({len(order) + 1 + has_index} parts, {workers} at a time)")
+    pool = _Pool(book, scopes, workers)
+    final_queued = False
+    try:
+        while True:
+            starts = state.place([_PROBE] + order)
+            if starts is None:
+                return None
+            if not final_queued and all(name in starts and name in state.laid for name in order):
+                final_queued = True
+                progress("laying out the index and numbering the contents" if has_index else "numbering the contents")
+                anchors = state.anchors(starts, [_PROBE] + order)
+                if has_index:
+                    index.resolve(entries, anchors)
+                    pieces = split(index.for_print(entries), long_notes)
+                    if pieces is None:
+                        return None
+                    numbered = units_.with_pages(pieces["index"], anchors)
+                    if numbered is None:
+                        return None
+                    state.add(numbered)
+                    end = starts[order[-1]][0] + state.laid[order[-1]].count - 1
+                    starts["index"] = (_right_after(end), _right_after(end) != end + 1)
+                    anchors[index_pages.SECTION_ID] = starts["index"][0]  # all the contents name of it
+                front = units_.with_pages(pieces["front"], anchors)
+                if front is None:
+                    return None
+                state.add(front)
+                starts["front"] = (1, False)
+                state.final_starts = starts
+            if final_queued:
+                starts = {**starts, **state.final_starts}
+                if "front" in state.laid and state.laid["front"].count != state.laid[_PROBE].count:
+                    return None  # the numbered contents came out longer or shorter: lay out whole
+            names = order + (["index"] if has_index else []) + ["front"]
+            if all(name in state.pdfs for name in names):
+                break
+            if pool.failed:
+                return None
+            pool.step(state, starts)
+            if pool.failed:
+                return None
+            for name, notes in state.overflowing.items():  # a footnote too long: at the end of its piece
+                long_notes = state.long_notes = long_notes | set(notes)
+                remade = split(first_index, long_notes)
+                wanted = "front" if name == _PROBE else name
+                if remade is None or wanted not in remade:
+                    return None
+                state.replace(remade[name] if name != _PROBE else units_.Unit(
+                    _PROBE, remade["front"].html, remade["front"].owned, alone=False, write=False))
+                pieces = {**pieces, **{k: v for k, v in remade.items() if k != "index"}}
+            state.overflowing.clear()
+    finally:
+        pool.close()
+    final = ["front"] + order + (["index"] if has_index else [])
+    if has_index:
+        anchors.update({name: starts["index"][0] + page - 1 for name, page in state.laid["index"].anchors.items()})
+    progress(f"writing the PDF ({starts[final[-1]][0] + state.laid[final[-1]].count - 1} pages, "
+             f"joined from {len(final)} parts)")
+    count = stitch.join([(state.pdfs[name], state.units[name].owned) for name in final], target)
+    for name in final:
+        pdf.record_fetches(state.fetched.get(name, []))
+    return Assembled(pages=count, anchors=anchors, breaks=state.breaks(starts, final),
+                     warnings=_unique(w for name in final for w in state.warnings.get(name, [])),
+                     refused=_unique(r for name in final for r in state.laid[name].refused),
+                     long_notes=long_notes, page_rules=page_rules, units=len(final),
+                     laid_out=sorted(state.worked))
+
+
+def _right_after(page: int) -> int:
+    """The first right-hand (odd) page after `page`."""
+    return page + 1 if (page + 1) % 2 else page + 2
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+class _State:
+    """Every unit, what is known of it (laid out, PDF) and what the cache had."""
+
+    def __init__(self, book, scopes, variant: str):
+        self.book, self.scopes, self.variant = book, scopes, variant  # variant: the page rules
+        self.units: dict[str, units_.Unit] = {}
+        self.laid: dict[str, units_.Laid] = {}
+        self.pdfs: dict[str, bytes] = {}
+        self.fetched: dict[str, list[str]] = {}
+        self.warnings: dict[str, list[str]] = {}
+        self.overflowing: dict[str, list[str]] = {}
+        self.retries: dict[str, int] = {}
+        self.long_notes: frozenset[str] = frozenset()
+        self.final_starts: dict[str, tuple[int, bool]] = {}
+        self.worked: set[str] = set()
+        self.order: list[str] = []
+
+    def key(self, unit: units_.Unit, kind: str) -> str:
+        """A unit's place in the cache: one entry per unit of this book and page style (an edit
+        replaces it, its old PDF goes with it); its HTML is checked against the entry's."""
+        return cache.key("print-unit", kind, str(self.book.manifest), unit.name, unit.alone,
+                         self.book.print.grayscale, self.variant)
+
+    def _entry(self, unit: units_.Unit, kind: str, **expected):
+        entry = cache.lookup(self.key(unit, kind))
+        wanted = {"html": hashlib.sha256(unit.html.encode()).hexdigest(), **expected}
+        if entry is None or any(entry.data.get(k) != v for k, v in wanted.items()):
+            return None
+        return entry
+
+    def add(self, unit: units_.Unit) -> None:
+        self.units[unit.name] = unit
+        if unit.name not in self.order:
+            self.order.append(unit.name)
+        entry = self._entry(unit, "laid")
+        if entry is not None:
+            try:
+                self.laid[unit.name] = units_.Laid(**entry.data["laid"])
+                self.fetched[unit.name] = entry.data["fetched"]
+                self.warnings[unit.name] = list(self.laid[unit.name].warnings)
+            except (KeyError, TypeError):
+                pass
+
+    def replace(self, unit: units_.Unit) -> None:
+        for table in (self.laid, self.pdfs, self.fetched, self.warnings):
+            table.pop(unit.name, None)
+        self.add(unit)
+
+    def needs_layout(self, name: str, starts) -> bool:
+        if name not in self.laid:
+            return True
+        unit = self.units[name]
+        if not unit.write or name in self.pdfs or name not in starts:
+            return False
+        entry = self._entry(unit, "pdf", start=list(starts[name]))
+        content = entry.read("unit.pdf") if entry else None
+        if content is not None:
+            self.pdfs[name] = content
+            return False
+        return True
+
+    def laid_out(self, name: str, laid: units_.Laid, fetched: list[str]) -> bool:
+        """Record a unit's layout; False when it must be laid out again, with its too long footnotes
+        at the end of their piece (twice at most, as for the whole book)."""
+        self.worked.add(name)
+        if set(laid.overflowing) - self.long_notes and self.retries.get(name, 0) < 2:
+            self.overflowing[name] = laid.overflowing
+            self.retries[name] = self.retries.get(name, 0) + 1
+            return False
+        self.laid[name] = laid
+        self.fetched[name] = fetched
+        self.warnings[name] = list(laid.warnings)
+        unit = self.units[name]
+        cache.store(self.key(unit, "laid"), [Path(p) for p in fetched], {},
+                    {"html": hashlib.sha256(unit.html.encode()).hexdigest(), "laid": asdict(laid), "fetched": fetched})
+        return True
+
+    def written(self, name: str, start: tuple[int, bool], data: bytes, warnings: list[str]) -> None:
+        self.pdfs[name] = data
+        self.warnings[name] = self.warnings.get(name, []) + warnings
+        unit = self.units[name]
+        cache.store(self.key(unit, "pdf"), [Path(p) for p in self.fetched.get(name, [])], {"unit.pdf": data},
+                    {"html": hashlib.sha256(unit.html.encode()).hexdigest(), "start": list(start)})
+
+    def place(self, names: list[str]) -> dict[str, tuple[int, bool]] | None:
+        """(first page, blank page before it) of every unit whose earlier units are all counted."""
+        starts: dict[str, tuple[int, bool]] = {}
+        if _PROBE not in self.laid:
+            return starts
+        end = self.laid[_PROBE].count
+        for name in names[1:]:
+            start = _right_after(end)
+            starts[name] = (start, start != end + 1)
+            if name not in self.laid or name in self.overflowing:
+                break
+            end = start + self.laid[name].count - 1
+        return starts
+
+    def anchors(self, starts, names: list[str]) -> dict[str, int]:
+        found = {}
+        for name in names:
+            first = 1 if name == _PROBE else starts[name][0]
+            found.update({anchor: first + page - 1 for anchor, page in self.laid[name].anchors.items()})
+        return found
+
+    def breaks(self, starts, names: list[str]) -> list[tuple[int, str | None, int]]:
+        found = []
+        for name in names:
+            first, blank = starts[name]
+            if blank:
+                found.append((first - 1, None, 0))
+            found += [(first + number - 1, scope, chars) for number, scope, chars in self.laid[name].breaks]
+        return found
+
+
+class _Pool:
+    """Forked worker processes, each laying out one unit at a time and holding it until written."""
+
+    def __init__(self, book, scopes, count: int):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.failed, self.error = False, ""
+        self.workers = []
+        for _ in range(count):
+            parent, child = context.Pipe()
+            process = context.Process(target=_work, args=(child, book, scopes), daemon=True)
+            process.start()
+            child.close()
+            self.workers.append({"conn": parent, "process": process, "busy": None, "holding": None})
+
+    def step(self, state: _State, starts) -> None:
+        """Give work to idle workers, tell holders where their unit begins, then wait for one message."""
+        from multiprocessing.connection import wait
+
+        for worker in self.workers:
+            name = worker["holding"]
+            if name and worker["busy"] is None and name in starts and state.units[name].write:
+                worker["busy"] = ("write", name, starts[name])
+                worker["conn"].send(("write", *starts[name]))
+        waiting = [name for name in state.order if name not in self.taken()
+                   and name not in state.pdfs and state.needs_layout(name, starts)]
+        for worker in self.workers:
+            if worker["busy"] is None and worker["holding"] is None and waiting:
+                name = waiting.pop(0)
+                worker["busy"] = ("lay", name, None)
+                state.worked.add(name)
+                worker["conn"].send(("lay", state.units[name]))
+        if waiting and all(w["holding"] and w["busy"] is None for w in self.workers):
+            last = max(self.workers, key=lambda w: state.order.index(w["holding"]))
+            last["conn"].send(("drop",))  # every worker waits on a unit nobody lays out: make room
+            last["holding"] = None
+        busy = [w["conn"] for w in self.workers if w["busy"] is not None]
+        if not busy:  # nothing to wait for and the book not done: give up, lay it out whole
+            self.failed, self.error = True, "no unit can be laid out or written"
+            return
+        for conn in wait(busy):
+            worker = next(w for w in self.workers if w["conn"] is conn)
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                self.failed = True
+                return
+            kind, name, start = worker["busy"]
+            worker["busy"] = None
+            if message[0] == "error":
+                self.failed = True
+                self.error = message[1]
+                return
+            if message[0] == "laid":
+                _, laid, fetched = message
+                if not state.laid_out(name, laid, fetched) or not state.units[name].write:
+                    conn.send(("drop",))
+                else:
+                    worker["holding"] = name
+            elif message[0] == "pdf":
+                _, data, warnings = message
+                worker["holding"] = None
+                if starts.get(name) == start:
+                    state.written(name, start, data, warnings)
+
+    def taken(self) -> set[str]:
+        return {w["holding"] for w in self.workers if w["holding"]} | \
+               {w["busy"][1] for w in self.workers if w["busy"]}
+
+    def close(self) -> None:
+        for worker in self.workers:
+            try:
+                worker["conn"].send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        for worker in self.workers:
+            worker["process"].join(timeout=5)
+            if worker["process"].is_alive():
+                worker["process"].kill()
+            worker["conn"].close()
+
+
+def _work(conn, book, scopes) -> None:
+    """A worker: lay out a unit, report it, write it when told where it begins (or drop it)."""
+    from anthology.print import pdf
+
+    held = None
+    trace = os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1"
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        started = time.perf_counter()
+        try:
+            if message[0] == "lay":
+                with pdf.recording_fetches() as fetched:
+                    held = units_.LaidOut(book, message[1], scopes)
+                conn.send(("laid", held.laid, sorted(str(p) for p in fetched)))
+            elif message[0] == "write":
+                before = len(held.result.warnings)
+                with pdf.recording_fetches():
+                    data = held.write(message[1], message[2])
+                conn.send(("pdf", data, held.result.warnings[before:]))
+                held = None
+            elif message[0] == "drop":
+                held = None
+        except Exception:  # reported to the parent, which lays the book out whole instead
+            held = None
+            conn.send(("error", traceback.format_exc()))
+        if trace:
+            what = message[1].name if message[0] == "lay" else ""
+            print(f"[unit {os.getpid()} {time.time() % 100:6.2f}] {message[0]} {what} "
+                  f"{time.perf_counter() - started:.2f} s", file=sys.stderr)

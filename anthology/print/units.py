@@ -1,0 +1,249 @@
+"""The print edition cut into units (front matter, each chapter, credits, index), each laid out on its
+own and written as a PDF of its own once the page where it begins is known.
+
+Every unit but the front matter opens on a right-hand page (`break-before: right`), so its pages do
+not depend on where it begins: only its folios do. A unit is laid out after the half-title (which
+sets the running head of left-hand pages), so that it begins on a right-hand page as in the whole
+book; the half-title and the blank page after it are then left out. Once the pages before it are
+counted, its margin boxes (folios, running heads) are made again with the page counter moved, and
+it is written. Page numbers printed in the text (the contents, the index's locators) are written in
+as `data-page`. A link into another unit points at a stand-in anchor, out of the flow; print/stitch.py
+gives every name its real destination when the units' PDFs are joined.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from lxml import etree, html as lxml_html
+
+HALF_TITLE = "halftitle"
+_SKIP = 2  # the half-title and the blank left-hand page after it, before a unit laid out alone
+
+# Page numbers written in, where the whole book has target-counter(): the contents and the index.
+_NUMBERED = {"toc": ("toc-list", ".toc-list a::after { content: leader(dotted) attr(data-page) !important }"),
+             "index": ("index-locator", ".index-locator::after { content: attr(data-page) !important }")}
+
+
+@dataclass
+class Unit:
+    """One unit: its name (front, a chapter's id, credits, index) and its own HTML document."""
+
+    name: str
+    html: str
+    owned: list[str] = field(default_factory=list)  # every id defined in it (the destinations it gives)
+    alone: bool = True  # laid out after the half-title, which is then left out
+    write: bool = True  # False for the front matter laid out only to count its pages
+
+
+def split(html: str) -> list[Unit] | None:
+    """The whole book's HTML as units; None when it is not shaped as book.html makes it (then the
+    book is laid out whole)."""
+    root = lxml_html.document_fromstring(html)
+    body = root.find("body")
+    sections = list(body) if body is not None else []
+    if not sections or sections[0].get("id") != HALF_TITLE or any(s.tag != "section" for s in sections):
+        return None
+    groups: list[list] = [[]]
+    for section in sections:
+        classes = (section.get("class") or "").split()
+        if "chapter-opener" in classes or section.get("id") in ("credits", "index"):
+            groups.append([])
+        groups[-1].append(section)
+    if len(groups) < 2 or not groups[0]:
+        return None
+    names = ["front"] + [group[0].get("id") for group in groups[1:]]
+    if len(set(names)) != len(names) or not all(names):
+        return None
+    return [_unit(root, name, group, alone=index > 0) for index, (name, group) in enumerate(zip(names, groups))]
+
+
+def _unit(root, name: str, group: list, alone: bool) -> Unit:
+    """The book's document with only this group's sections (after the half-title when `alone`), and a
+    stand-in anchor for every link target it names but does not hold."""
+    keep = {id(section) for section in group}
+    tree = copy.deepcopy(root)
+    body = tree.find("body")
+    for original, section in zip(list(root.find("body")), list(body)):
+        if id(original) not in keep and not (alone and original.get("id") == HALF_TITLE):
+            body.remove(section)
+    first = body[1] if alone else body[0]
+    owned = [element.get("id") for section in (body[1:] if alone else body) for element in section.iter()
+             if element.get("id")]
+    held = set(owned) | ({HALF_TITLE} if alone else set())
+    wanted = sorted({link.get("href")[1:] for link in body.iter("a")
+                     if (link.get("href") or "").startswith("#") and link.get("href")[1:] not in held})
+    for target in reversed(wanted):
+        stand_in = etree.Element("span", id=target, style="position: absolute")
+        first.insert(0, stand_in)
+    return Unit(name, "<!DOCTYPE html>\n" + lxml_html.tostring(tree, encoding="unicode"), owned, alone)
+
+
+def with_pages(unit: Unit, pages: dict[str, int]) -> Unit | None:
+    """`unit` with the page numbers of the contents or the index written in (as the whole book's
+    target-counter() would print them); None when a target has no page."""
+    if unit.name not in ("front", "index"):
+        return unit
+    root = lxml_html.document_fromstring(unit.html)
+    marker, rule = _NUMBERED["toc" if unit.name == "front" else "index"]
+    for link in root.iter("a"):
+        if marker == "toc-list":
+            inside = any("toc-list" in (a.get("class") or "").split() for a in link.iterancestors("ol"))
+        else:
+            inside = marker in (link.get("class") or "").split()
+        if not inside:
+            continue
+        target = (link.get("href") or "").removeprefix("#")
+        if target not in pages:
+            return None
+        link.set("data-page", str(pages[target]))
+    style = etree.SubElement(root.find("head"), "style")
+    style.text = rule
+    html = "<!DOCTYPE html>\n" + lxml_html.tostring(root, encoding="unicode")
+    return Unit(unit.name, html, unit.owned, unit.alone, write=True)
+
+
+@dataclass
+class Laid:
+    """A unit laid out, before it is written: what the parent needs to place it."""
+
+    count: int  # its pages (without the half-title and blank page it was laid out after)
+    anchors: dict[str, int]  # id -> page within the unit (1-based), for the ids it owns
+    breaks: list[tuple[int, str | None, int]]  # pagelist.page_breaks() within the unit
+    overflowing: list[str]  # footnotes too long for their page
+    warnings: list[str]
+    refused: list[str]
+
+
+class LaidOut:
+    """A unit's layout kept in memory until it is written (in the worker process that made it)."""
+
+    def __init__(self, book, unit: Unit, scopes: dict[str, str]):
+        from anthology.epub import pagelist
+        from anthology.print import pdf
+
+        self.book, self.unit = book, unit
+        html, shared = _without_stylesheet(book, unit.html)
+        if shared is None:
+            self.result = pdf.lay_out(book, html, grayscale=book.print.grayscale, keep_context=True)
+        else:
+            self.result = pdf.lay_out(book, html, grayscale=book.print.grayscale, keep_context=True,
+                                      font_config=shared.font_config, stylesheets=[shared.sheet])
+            self.result.warnings = shared.warnings + self.result.warnings
+            pdf.record_fetches(shared.fetched)
+        pages = self.result.document.pages
+        self.skip = _SKIP if unit.alone else 0
+        first = self.skip + 1  # the unit's first page in this layout (1-based)
+        if len(pages) < first or not _starts_unit(pages, self.skip, unit):
+            raise UnitError(f"{unit.name}: the unit does not begin on a right-hand page of its own")
+        content = self.result.document.copy(pages[self.skip:])
+        owned = set(unit.owned)
+        anchors: dict[str, int] = {}
+        for number, page in enumerate(content.pages, start=1):
+            for anchor in page.anchors:
+                if anchor in owned:
+                    anchors.setdefault(anchor, number)
+        self.laid = Laid(len(content.pages), anchors,
+                         [tuple(b) for b in pagelist.page_breaks(content, scopes)],
+                         sorted(self.result.overflowing_notes()), self.result.warnings, self.result.refused)
+
+    def write(self, start: int, blank_before: bool) -> bytes:
+        """The unit's PDF, its first page numbered `start`, after a blank left-hand page when asked."""
+        from anthology.print import pdf
+
+        pages = self.result.document.pages
+        first = self.skip
+        if blank_before:
+            if not self.unit.alone or not pages[1]._page_box.page_type.blank:
+                raise UnitError(f"{self.unit.name}: no blank page to put before it")
+            first = 1
+        counted = self.result.context.page_maker[self.skip + 1][3][1].get("page", [self.skip + 1])[0]
+        _renumber(self.result, start - counted)
+        document = self.result.document.copy(pages[first:])
+        with pdf.captured_warnings() as warnings:
+            data = document.write_pdf()
+        self.result.warnings += [w for w in warnings if not any(n in w for n in pdf.MACHINE_NOTICES)]
+        return data
+
+
+class UnitError(Exception):
+    """A unit could not be laid out as the whole book would be: the book is laid out whole instead."""
+
+
+def _starts_unit(pages, skip: int, unit: Unit) -> bool:
+    page = pages[skip]._page_box.page_type
+    if not unit.alone:
+        return True
+    return page.side == "right" and not page.blank and bool(unit.owned) and unit.owned[0] in pages[skip].anchors
+
+
+def _renumber(result, offset: int) -> None:
+    """Make every page's margin boxes again with the page counter moved by `offset`."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import make_margin_boxes
+    from weasyprint.layout.background import layout_backgrounds
+
+    context = result.context
+    for number, page in enumerate(result.document.pages, start=1):
+        box = page._page_box
+        context.current_page = number
+        state = copy.deepcopy(context.page_maker[number][3])
+        counters = state[1]
+        counters["page"] = [value + offset for value in counters.get("page", [number])]
+        kept = [child for child in box.children if not isinstance(child, boxes.MarginBox)]
+        box.children = tuple(kept + list(make_margin_boxes(context, box, state)))
+        layout_backgrounds(box, context.get_image_from_uri)
+
+
+@dataclass
+class _Sheet:
+    font_config: object
+    sheet: object
+    warnings: list[str]
+    fetched: list
+
+
+_SHEETS: dict[tuple[str, bool], _Sheet] = {}  # in each worker: the book's stylesheet, parsed once
+
+
+def _without_stylesheet(book, html: str) -> tuple[str, _Sheet | None]:
+    """The unit's HTML without its link to the book's stylesheet, and that stylesheet parsed once per
+    process (with its fonts): parsing it took longer than laying out a short chapter. Given to
+    WeasyPrint as a user stylesheet, it loses to the document's own rules (the page size, the page
+    numbers written in) as it did by coming first; a stylesheet with `!important` (which would then
+    win over them) stays linked."""
+    from anthology.print import pdf
+
+    match = _LINK.search(html)
+    if match is None:
+        return html, None
+    url = match.group(1)
+    key = (url, book.print.grayscale)
+    if key not in _SHEETS:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        from anthology.resources import TOOL_ROOT
+
+        fetcher = pdf.BookFetcher([book.root, TOOL_ROOT / "styles"], book.print.grayscale)
+        font_config = FontConfiguration()
+        with pdf.recording_fetches() as fetched, pdf.captured_warnings() as warnings:
+            try:
+                response = fetcher.fetch(url)
+                text = response.read().decode("utf-8", errors="replace")
+                response.close()
+            except Exception:  # noqa: BLE001 - refused or unreadable: the link stays, as for the whole book
+                text = None
+            if text is None or "!important" in text:
+                _SHEETS[key] = None
+            else:
+                sheet = weasyprint.CSS(url=url, font_config=font_config, url_fetcher=fetcher)
+                _SHEETS[key] = _Sheet(font_config, sheet, list(warnings), sorted(fetched))
+    shared = _SHEETS[key]
+    if shared is None:
+        return html, None
+    return html[:match.start()] + html[match.end():], shared
+
+
+_LINK = __import__("re").compile(r'<link rel="stylesheet" href="([^"]+)">')
