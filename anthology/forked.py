@@ -35,6 +35,9 @@ class Forked:
 
 
 def _run(function, conn) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         conn.send((True, function()))
     except BaseException:  # noqa: BLE001 - the parent does the work again and reports its error

@@ -67,7 +67,7 @@ def test_an_internal_error_is_reported_without_a_traceback(tmp_path, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("simulated layout failure")
 
-    monkeypatch.setattr(pdf, "render", broken)
+    monkeypatch.setattr(pdf, "lay_out", broken)  # in the unit workers, then in the whole-book layout
     assert _build(manifest, "pdf") == 3
     err = capsys.readouterr().err
     assert "internal error" in err and "simulated layout failure" in err and "Traceback" not in err

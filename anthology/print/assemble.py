@@ -126,6 +126,8 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
                 if "front" in state.laid and state.laid["front"].count != state.laid[_PROBE].count:
                     return None  # the numbered contents came out longer or shorter: lay out whole
             names = order + (["index"] if has_index else []) + ["front"]
+            for name in state.order:  # the cached PDFs of units placed where they were before
+                state.needs_layout(name, starts)
             if all(name in state.pdfs for name in names):
                 break
             if pool.failed:
@@ -184,6 +186,7 @@ class _State:
         self.long_notes: frozenset[str] = frozenset()
         self.final_starts: dict[str, tuple[int, bool]] = {}
         self.worked: set[str] = set()
+        self.missed: set[tuple[str, tuple[int, bool]]] = set()
         self.order: list[str] = []
 
     def key(self, unit: units_.Unit, kind: str) -> str:
@@ -218,11 +221,15 @@ class _State:
         self.add(unit)
 
     def needs_layout(self, name: str, starts) -> bool:
+        """Whether the unit must be laid out (again); a PDF found in the cache is taken meanwhile."""
         if name not in self.laid:
             return True
         unit = self.units[name]
         if not unit.write or name in self.pdfs or name not in starts:
             return False
+        if (name, starts[name]) in self.missed:
+            return True
+        self.missed.add((name, starts[name]))  # looked up once: a miss stays a miss in this build
         entry = self._entry(unit, "pdf", start=list(starts[name]))
         content = entry.read("unit.pdf") if entry else None
         if content is not None:
@@ -293,12 +300,16 @@ class _Pool:
         context = multiprocessing.get_context("fork")
         self.failed, self.error = False, ""
         self.workers = []
-        for _ in range(count):
-            parent, child = context.Pipe()
-            process = context.Process(target=_work, args=(child, book, scopes), daemon=True)
+        for _ in range(count):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
+            from_worker, to_parent = context.Pipe(duplex=False)
+            from_parent, to_worker = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), book, scopes),
+                                      daemon=True)
             process.start()
-            child.close()
-            self.workers.append({"conn": parent, "process": process, "busy": None, "holding": None})
+            to_parent.close()
+            from_parent.close()
+            self.workers.append({"conn": from_worker, "out": to_worker, "process": process,
+                                 "busy": None, "holding": None})
 
     def step(self, state: _State, starts) -> None:
         """Give work to idle workers, tell holders where their unit begins, then wait for one message."""
@@ -308,7 +319,7 @@ class _Pool:
             name = worker["holding"]
             if name and worker["busy"] is None and name in starts and state.units[name].write:
                 worker["busy"] = ("write", name, starts[name])
-                worker["conn"].send(("write", *starts[name]))
+                worker["out"].send(("write", *starts[name]))
         waiting = [name for name in state.order if name not in self.taken()
                    and name not in state.pdfs and state.needs_layout(name, starts)]
         for worker in self.workers:
@@ -316,10 +327,10 @@ class _Pool:
                 name = waiting.pop(0)
                 worker["busy"] = ("lay", name, None)
                 state.worked.add(name)
-                worker["conn"].send(("lay", state.units[name]))
+                worker["out"].send(("lay", state.units[name]))
         if waiting and all(w["holding"] and w["busy"] is None for w in self.workers):
             last = max(self.workers, key=lambda w: state.order.index(w["holding"]))
-            last["conn"].send(("drop",))  # every worker waits on a unit nobody lays out: make room
+            last["out"].send(("drop",))  # every worker waits on a unit nobody lays out: make room
             last["holding"] = None
         busy = [w["conn"] for w in self.workers if w["busy"] is not None]
         if not busy:  # nothing to wait for and the book not done: give up, lay it out whole
@@ -341,7 +352,7 @@ class _Pool:
             if message[0] == "laid":
                 _, laid, fetched = message
                 if not state.laid_out(name, laid, fetched) or not state.units[name].write:
-                    conn.send(("drop",))
+                    worker["out"].send(("drop",))
                 else:
                     worker["holding"] = name
             elif message[0] == "pdf":
@@ -357,7 +368,7 @@ class _Pool:
     def close(self) -> None:
         for worker in self.workers:
             try:
-                worker["conn"].send(None)
+                worker["out"].send(None)
             except (OSError, BrokenPipeError):
                 pass
         for worker in self.workers:
@@ -365,11 +376,23 @@ class _Pool:
             if worker["process"].is_alive():
                 worker["process"].kill()
             worker["conn"].close()
+            worker["out"].close()
+
+
+class _Duplex:
+    """A worker's end: receives from one pipe, sends on the other."""
+
+    def __init__(self, incoming, outgoing):
+        self.recv, self.send = incoming.recv, outgoing.send
 
 
 def _work(conn, book, scopes) -> None:
     """A worker: lay out a unit, report it, write it when told where it begins (or drop it)."""
+    import signal
+
     from anthology.print import pdf
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
 
     held = None
     trace = os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1"
