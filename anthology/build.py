@@ -113,26 +113,37 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
 
     progress = progress or silent
     options["formats"] = sorted(options["formats"])
+    cache.forget_hashes()  # files may have changed since an earlier build in this process (the preview)
     request = _request_key("build", manifest, epoch=_epoch_key(), **options)
     cacheable = "site" not in formats  # the cache keeps files; a site is a folder, always built
     restored = _restore(request, out_dir) if cacheable else None
     if restored is not None:
         return restored
     progress(f"reading {Path(manifest).name} and the pieces")
-    import jinja2
+    pool = None
+    if any(f in formats for f in ("pdf", "epub", "zine", "cover", "site")):
+        from anthology.print import assemble
 
-    from anthology.book.manifest import load_book
-
-    book = load_book(manifest)
-    _remember_check(manifest, book)
-    from anthology.print.pdf import recording_fetches
-
+        if assemble.enabled():  # the print edition's workers start now, and warm up while the book is read
+            pool = assemble.Pool()
     try:
-        with recording_fetches() as fetched:
-            report = _build(book, out_dir, formats, press, piece, progress)
-        report.fetched = fetched
-    except jinja2.TemplateError as exc:
-        raise BookError([template_problem(book, exc)]) from None
+        import jinja2
+
+        from anthology.book.manifest import load_book
+
+        book = load_book(manifest)
+        _remember_check(manifest, book)
+        from anthology.print.source import recording_fetches
+
+        try:
+            with recording_fetches() as fetched:
+                report = _build(book, out_dir, formats, press, piece, progress, pool)
+            report.fetched = fetched
+        except jinja2.TemplateError as exc:
+            raise BookError([template_problem(book, exc)]) from None
+    finally:
+        if pool is not None:
+            pool.close()
     outputs = {path.name: path for path in report.outputs if path.parent == Path(out_dir) and path.is_file()}
     if cacheable and len(outputs) == len(report.outputs):  # an output that is a folder, or in one, is not cached
         cache.store(request, _inputs(book, report), outputs,
@@ -230,12 +241,12 @@ def template_problem(book, exc) -> Problem:
 
 
 def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: str | None,
-           progress) -> BuildReport:
+           progress, pool=None) -> BuildReport:
     from anthology import templating as templates
     from anthology.epub import pagelist
     from anthology.epub import reproducible as epubzip
     from anthology.epub import writer as epub
-    from anthology.print import cover, pdf, presets
+    from anthology.print import presets, source
     from anthology.text import index
 
     report = BuildReport(warnings=list(book.warnings))  # the book's own (an alt text still TODO)
@@ -276,7 +287,8 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             if assemble.applies(book, preset):  # in units, on every core, each cached (print/assemble.py)
                 reading_pdf = target(f"{book.output}.pdf", "pdf") if "pdf" in made \
                     else outputs.scratch(f"{book.output}.pdf")
-                layout = assemble.assemble(book, env, entries, build_date, reading_pdf, progress=progress)
+                layout = assemble.assemble(book, env, entries, build_date, reading_pdf, progress=progress,
+                                           pool=pool)
                 if layout is None:
                     progress("laying out the print edition whole")
             if layout is None:
@@ -286,6 +298,8 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                                                progress)
                 report.warnings += _service_warnings(book, layout, preset, interior_bleed)
         written = isinstance(layout, assemble.Assembled) if layout is not None else False
+        if not written or press or "zine" in made:
+            from anthology.print import pdf  # WeasyPrint, here: the units (print/assemble.py) did without
         if "pdf" in made:
             if not written:
                 reading_pdf = reading_pdf or target(f"{book.output}.pdf", "pdf")
@@ -297,13 +311,13 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                 progress("laying out and writing the press PDF")
                 press_pdf = target(f"{book.output}-press.pdf", "press", asked="pdf")
                 pressed = written and assemble.assemble(book, env, entries, build_date, press_pdf, press=True,
-                                                        page_rules=layout.page_rules)
+                                                        page_rules=layout.page_rules, pool=pool)
                 if not pressed:
                     press_layout = pdf.render(book, env, index_entries=index.for_print(entries),
                                               build_date=build_date, press=True, long_notes=layout.long_notes,
                                               page_rules=layout.page_rules)
                     pdf.write(press_layout, press_pdf, book)
-                pdf.set_bleed_box(press_pdf, book)
+                source.set_bleed_box(press_pdf, book)
         if "zine" in made:
             from anthology.print import zine, zinecovers
 
@@ -337,28 +351,28 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             _report_print_warnings(layout, report)
         cover_png = None
         if "epub" in made:
-            extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({pdf.print_label(book)}), "
+            extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({source.print_label(book)}), "
                                                   f"{book.output}.pdf")
             if written:
                 extras.page_breaks, extras.page_labels = pagelist.from_breaks(book, layout.breaks)
             else:
                 extras.page_breaks, extras.page_labels = pagelist.from_layout(book, layout.document)
-            if cover_job is not None:
+            if not book.cover:
                 progress("rendering the cover")
-                cover_png, fetched = cover_job.result()
-                pdf.record_fetches(fetched)
+                cover_png, fetched = cover_job.result() if cover_job else _render_cover(book, env)
+                source.record_fetches(fetched)
                 extras.cover_png = cover_png
             progress("writing the EPUB")
             raw = outputs.scratch(f"{book.output}.epub")
             epub.build(book, env, raw, index_entries=index.for_epub(entries), build_date=build_date,
-                       modified=modified, print_label=pdf.print_label(book), extras=extras)
+                       modified=modified, print_label=source.print_label(book), extras=extras)
             epubzip.normalize(raw, target(f"{book.output}.epub", "epub"), epoch)
         if site:
             from anthology.web.site import write_site
 
             progress("writing the site")
             write_site(book, outputs.temp_dir_for("site"), offered, env=env, index_entries=index.for_epub(entries),
-                       build_date=build_date, epoch=epoch, cover_png=cover_png, print_label=pdf.print_label(book))
+                       build_date=build_date, epoch=epoch, cover_png=cover_png, print_label=source.print_label(book))
         report.outputs = outputs.commit()
     finally:
         outputs.discard()

@@ -43,8 +43,31 @@ def folder() -> Path:
     return Path(base) / "anthology"
 
 
+_HASHES: dict[tuple, str] = {}  # (path, size, mtime, inode) -> sha256, within one build (forget_hashes())
+
+
+def forget_hashes() -> None:
+    """Hash every file afresh from now on (a build begins: files may have changed since the last)."""
+    _HASHES.clear()
+
+
 def file_hash(path: Path) -> str | None:
-    """sha256 of a file's bytes; None when it does not exist (absence is recorded too)."""
+    """sha256 of a file's bytes; None when it does not exist (absence is recorded too). Within a
+    build, a file whose size, modification time and inode are unchanged is hashed once."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    known = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    if known in _HASHES:
+        return _HASHES[known]
+    digest = _hash(path)
+    if digest is not None:
+        _HASHES[known] = digest
+    return digest
+
+
+def _hash(path: Path) -> str | None:
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as stream:
@@ -165,9 +188,10 @@ def lookup(entry_key: str) -> Entry | None:
 
 
 def store(entry_key: str, deps: dict[Path, str | None] | list[Path], blobs: dict[str, bytes | Path],
-          data: dict | None = None) -> None:
+          data: dict | None = None, prune_now: bool = True) -> None:
     """Record finished work. `deps` are the files it read (hashes taken now unless given). Failing to
-    write the cache (a full disk, a read-only home) never fails the build."""
+    write the cache (a full disk, a read-only home) never fails the build. `prune_now=False`: many
+    small entries in a row (print units), the build's last store prunes."""
     if not enabled():
         return
     try:
@@ -187,7 +211,8 @@ def store(entry_key: str, deps: dict[Path, str | None] | list[Path], blobs: dict
         _write_atomically(_entry_path(entry_key), json.dumps(record, sort_keys=True).encode())
         for digest in replaced:  # another entry may share one: it then becomes a miss, never wrong
             _remove(_blob_path(digest))
-        prune()
+        if prune_now:
+            prune()
     except OSError:
         pass
 

@@ -220,6 +220,8 @@ class Labels:
         self._languages = dict(pair.split("=", 1) for pair in base["languages"].split())
 
     def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):  # not a label (and while unpickling, before _labels exists)
+            raise AttributeError(name)
         try:
             return self._labels[name]
         except KeyError:

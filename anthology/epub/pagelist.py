@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from anthology.print import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
-from weasyprint.formatting_structure import boxes
 
 from anthology.book.model import Book
 
@@ -29,8 +27,9 @@ def _count(text: str) -> int:
     return len(_SPACE.sub("", text.translate(_INVISIBLE)))
 
 
-def _text_boxes(box):
-    """Text boxes of the main flow in order; pseudo-element text (calls, markers, ::after) skipped."""
+def _text_boxes(box, boxes):
+    """Text boxes of the main flow in order; pseudo-element text (calls, markers, ::after) skipped.
+    `boxes`: WeasyPrint's box module (imported by the caller: page_breaks() runs where layouts are)."""
     if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
         return
     if isinstance(box, boxes.TextBox):
@@ -38,7 +37,7 @@ def _text_boxes(box):
             yield box
         return
     for child in getattr(box, "children", []):
-        yield from _text_boxes(child)
+        yield from _text_boxes(child, boxes)
 
 
 def page_breaks(document, scopes: dict[str, str]):
@@ -47,6 +46,8 @@ def page_breaks(document, scopes: dict[str, str]):
 
     `scopes` maps the id of each section the EPUB also has to its EPUB file name.
     """
+    from anthology.print import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
+    from weasyprint.formatting_structure import boxes
     parents: dict = {}
     roots = {id(page._page_box.children[0].element): page._page_box.children[0].element
              for page in document.pages}  # one per layout joined into the document (print/index_pages.py)
@@ -75,7 +76,7 @@ def page_breaks(document, scopes: dict[str, str]):
     seen: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         first = None
-        for box in _text_boxes(page._page_box):
+        for box in _text_boxes(page._page_box, boxes):
             scope = scope_of(box.element)
             if scope is None:
                 continue

@@ -58,16 +58,23 @@ def jobs() -> int:
         return os.cpu_count() or 1
 
 
+def enabled() -> bool:
+    """`ANTHOLOGY_UNITS=off` lays every book out whole, in one process."""
+    return os.environ.get("ANTHOLOGY_UNITS", "").lower() not in ("off", "0", "no", "false")
+
+
 def applies(book, preset) -> bool:
     """Units serve the plain and press PDFs; a tagged PDF (one structure tree) and a print-on-demand
     service's margin checks (they read the whole layout) need the book laid out whole."""
-    return not book.print.tagged and preset is None and os.environ.get("ANTHOLOGY_UNITS", "") != "off"
+    return not book.print.tagged and preset is None and enabled()
 
 
 def assemble(book, env, entries, build_date, target: Path, *, press: bool = False, page_rules: str = "",
-             progress=None) -> Assembled | None:
+             progress=None, pool: "Pool | None" = None) -> Assembled | None:
+    """The book's PDF written to `target` from units; None when the book must be laid out whole.
+    `pool`: workers started earlier (Pool), else started here; either way closed when this fails."""
     from anthology.epub import pagelist
-    from anthology.print import index_pages, pdf, stitch
+    from anthology.print import index_pages, source as pdf
     from anthology.text import index
 
     progress = progress or (lambda message: None)
@@ -80,7 +87,7 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
 
     first_index = index_pages.placeholder(index.for_print(entries)) if entries else []
     pieces = split(first_index, long_notes)
-    if pieces is None or list(pieces)[0] != "front":
+    if pieces is None or list(pieces)[0] != "front" or not _styles_allow_units(book, pieces["front"].html):
         return None
     order = [name for name in pieces if name not in ("front", "index")]  # chapters, credits
     has_index = "index" in pieces
@@ -90,10 +97,13 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     state.add(probe)
     for name in order:
         state.add(pieces[name])
-    workers = min(jobs(), len(order) + 1)
-    progress(f"laying out the print edition ({len(order) + 1 + has_index} parts, {workers} at a time)")
-    pool = _Pool(book, scopes, workers)
+    own = pool is None or pool.failed
+    if own:
+        pool = Pool(min(jobs(), len(order) + 1))
+    pool.give(book, scopes)
+    progress(f"laying out the print edition ({len(order) + 1 + has_index} parts, {len(pool.workers)} at a time)")
     final_queued = False
+    done = False
     try:
         while True:
             starts = state.place([_PROBE] + order)
@@ -128,7 +138,8 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
             names = order + (["index"] if has_index else []) + ["front"]
             for name in state.order:  # the cached PDFs of units placed where they were before
                 state.needs_layout(name, starts)
-            if all(name in state.pdfs for name in names):
+            if all(name in state.pdfs for name in names) and not pool.taken():
+                done = True
                 break
             if pool.failed:
                 return None
@@ -146,13 +157,16 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
                 pieces = {**pieces, **{k: v for k, v in remade.items() if k != "index"}}
             state.overflowing.clear()
     finally:
-        pool.close()
+        if own or not done:  # a pool left in the middle of its work is of no further use
+            pool.close()
     final = ["front"] + order + (["index"] if has_index else [])
     if has_index:
         anchors.update({name: starts["index"][0] + page - 1 for name, page in state.laid["index"].anchors.items()})
-    progress(f"writing the PDF ({starts[final[-1]][0] + state.laid[final[-1]].count - 1} pages, "
-             f"joined from {len(final)} parts)")
-    count = stitch.join([(state.pdfs[name], state.units[name].owned) for name in final], target)
+    fresh = len(state.worked & set(final))
+    cached = f", {len(final) - fresh} from the cache" if fresh < len(final) else ""
+    progress(f"writing the PDF ({starts[final[-1]][0] + state.laid[final[-1]].count - 1} pages: "
+             f"{len(final)} parts, {fresh} laid out now{cached})")
+    count = state.joiner.finish(final, target)
     for name in final:
         pdf.record_fetches(state.fetched.get(name, []))
     return Assembled(pages=count, anchors=anchors, breaks=state.breaks(starts, final),
@@ -160,6 +174,24 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
                      refused=_unique(r for name in final for r in state.laid[name].refused),
                      long_notes=long_notes, page_rules=page_rules, units=len(final),
                      laid_out=sorted(state.worked))
+
+
+def _styles_allow_units(book, html: str) -> bool:
+    """The book's stylesheet and the styles in its templates' head need nothing only a whole layout
+    gives (units.css_allows_units)."""
+    from lxml import html as lxml_html
+
+    from anthology.resources import resource
+
+    head = lxml_html.document_fromstring(html).find("head")
+    if head is None or len([link for link in head.iter("link") if link.get("rel") == "stylesheet"]) != 1:
+        return False  # another stylesheet (a book's own template): not read here, so not trusted
+    texts = [style.text or "" for style in head.iter("style")]
+    try:
+        texts.append(resource(book.root, "styles/book.css").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+    return all(units_.css_allows_units(text) and "@import" not in text for text in texts)
 
 
 def _right_after(page: int) -> int:
@@ -175,7 +207,10 @@ class _State:
     """Every unit, what is known of it (laid out, PDF) and what the cache had."""
 
     def __init__(self, book, scopes, variant: str):
+        from anthology.print.stitch import Joiner
+
         self.book, self.scopes, self.variant = book, scopes, variant  # variant: the page rules
+        self.joiner = Joiner()
         self.units: dict[str, units_.Unit] = {}
         self.laid: dict[str, units_.Laid] = {}
         self.pdfs: dict[str, bytes] = {}
@@ -234,6 +269,7 @@ class _State:
         content = entry.read("unit.pdf") if entry else None
         if content is not None:
             self.pdfs[name] = content
+            self.joiner.add(name, content, unit.owned)
             return False
         return True
 
@@ -250,15 +286,17 @@ class _State:
         self.warnings[name] = list(laid.warnings)
         unit = self.units[name]
         cache.store(self.key(unit, "laid"), [Path(p) for p in fetched], {},
-                    {"html": hashlib.sha256(unit.html.encode()).hexdigest(), "laid": asdict(laid), "fetched": fetched})
+                    {"html": hashlib.sha256(unit.html.encode()).hexdigest(), "laid": asdict(laid), "fetched": fetched},
+                    prune_now=False)
         return True
 
     def written(self, name: str, start: tuple[int, bool], data: bytes, warnings: list[str]) -> None:
         self.pdfs[name] = data
+        self.joiner.add(name, data, self.units[name].owned)  # here, while the workers go on
         self.warnings[name] = self.warnings.get(name, []) + warnings
         unit = self.units[name]
         cache.store(self.key(unit, "pdf"), [Path(p) for p in self.fetched.get(name, [])], {"unit.pdf": data},
-                    {"html": hashlib.sha256(unit.html.encode()).hexdigest(), "start": list(start)})
+                    {"html": hashlib.sha256(unit.html.encode()).hexdigest(), "start": list(start)}, prune_now=False)
 
     def place(self, names: list[str]) -> dict[str, tuple[int, bool]] | None:
         """(first page, blank page before it) of every unit whose earlier units are all counted."""
@@ -291,25 +329,35 @@ class _State:
         return found
 
 
-class _Pool:
-    """Forked worker processes, each laying out one unit at a time and holding it until written."""
+class Pool:
+    """Forked worker processes, each laying out one unit at a time and holding it until written.
+    Started before the book is read (build.py), they import WeasyPrint and warm up (fonts, the
+    hyphenation dictionary) meanwhile; give() hands them the book."""
 
-    def __init__(self, book, scopes, count: int):
+    def __init__(self, count: int | None = None):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        self.failed, self.error = False, ""
+        self.failed, self.error, self.given = False, "", None
         self.workers = []
-        for _ in range(count):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
+        for _ in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
             from_worker, to_parent = context.Pipe(duplex=False)
             from_parent, to_worker = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), book, scopes),
-                                      daemon=True)
+            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent),), daemon=True)
             process.start()
             to_parent.close()
             from_parent.close()
             self.workers.append({"conn": from_worker, "out": to_worker, "process": process,
                                  "busy": None, "holding": None})
+
+    def give(self, book, scopes) -> None:
+        """The book the units come from (once: a pool serves one build)."""
+        if self.given is None:
+            self.given = book
+            for worker in self.workers:
+                worker["out"].send(("book", book, scopes))
+        elif self.given is not book:
+            raise ValueError("a pool serves one book")
 
     def step(self, state: _State, starts) -> None:
         """Give work to idle workers, tell holders where their unit begins, then wait for one message."""
@@ -366,6 +414,7 @@ class _Pool:
                {w["busy"][1] for w in self.workers if w["busy"]}
 
     def close(self) -> None:
+        self.failed = True  # of no further use
         for worker in self.workers:
             try:
                 worker["out"].send(None)
@@ -386,13 +435,14 @@ class _Duplex:
         self.recv, self.send = incoming.recv, outgoing.send
 
 
-def _work(conn, book, scopes) -> None:
+def _work(conn) -> None:
     """A worker: lay out a unit, report it, write it when told where it begins (or drop it)."""
     import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
     from anthology.print import pdf
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
+    book = scopes = None
 
     held = None
     trace = os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1"
@@ -405,6 +455,10 @@ def _work(conn, book, scopes) -> None:
             return
         started = time.perf_counter()
         try:
+            if message[0] == "book":
+                _, book, scopes = message
+                units_.warm_up(book)
+                continue
             if message[0] == "lay":
                 with pdf.recording_fetches() as fetched:
                     held = units_.LaidOut(book, message[1], scopes)

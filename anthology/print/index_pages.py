@@ -16,7 +16,6 @@ import dataclasses
 
 from lxml import etree, html as lxml_html
 
-from anthology.print import pdf
 
 SECTION_ID = "index"
 
@@ -28,9 +27,11 @@ def placeholder(entries: list[dict]) -> list[dict]:
     return [{**entry, "locators": entry["locators"][:1]} for entry in entries[:1]]
 
 
-def relayout(book, first: pdf.PrintResult, html: str) -> pdf.PrintResult | None:
+def relayout(book, first, html: str):
     """`first` with its index pages replaced by those of the index in `html` (the whole book's HTML
     with the final index) laid out alone; None when the shortcut does not apply."""
+    from anthology.print import pdf
+
     if book.print.tagged:
         return None
     pages = first.anchor_pages()

@@ -1,5 +1,8 @@
 """The units' PDFs (print/units.py) joined into the book's PDF: pages with their links, every named
-destination from the unit that holds it, the outline, the document's metadata and language."""
+destination from the unit that holds it, the outline, the document's metadata and language.
+
+Units are added as they are written, in any order (the parent process does it while the workers lay
+out the rest); finish() puts the pages in reading order and writes the file."""
 
 from __future__ import annotations
 
@@ -7,48 +10,70 @@ import io
 from pathlib import Path
 
 
-def join(parts: list[tuple[bytes, list[str]]], target: Path) -> int:
-    """Write the PDF of `parts` (each a unit's PDF and the ids it owns), in order, to `target`; the
-    first part's metadata and language are the document's. Returns the number of pages."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, TextStringObject)
+class Joiner:
+    def __init__(self):
+        from pypdf import PdfWriter
 
-    writer = PdfWriter()
-    names: dict[str, ArrayObject] = {}
-    outlines = []
-    first_reader = None
-    for data, owned in parts:
+        self.writer = PdfWriter()
+        self.parts: dict[str, tuple] = {}  # name -> (reader, its pages' references here, ids it owns)
+
+    def add(self, name: str, data: bytes, owned: list[str]) -> None:
+        from pypdf import PdfReader
+
         reader = PdfReader(io.BytesIO(data))
-        first_reader = first_reader or reader
-        base = len(writer.pages)
-        page_of = {page.indirect_reference.idnum: base + n for n, page in enumerate(reader.pages)}
-        for page in reader.pages:
-            writer.add_page(page)
-        mine = set(owned)
-        for name, destination in _destinations(reader):
-            if name in mine and name not in names and destination[0].idnum in page_of:
-                names[name] = (page_of[destination[0].idnum], destination[1:])
-        outlines.append((reader, page_of))
-    pages = writer.pages
-    array = ArrayObject()
-    for name in sorted(names):
-        number, rest = names[name]
-        array.append(TextStringObject(name))
-        array.append(ArrayObject([pages[number].indirect_reference, *rest]))
-    if array:
-        dests = DictionaryObject({NameObject("/Names"): array})
-        writer._root_object[NameObject("/Names")] = DictionaryObject(
-            {NameObject("/Dests"): writer._add_object(dests)})
-    for reader, page_of in outlines:
-        _copy_outline(writer, reader, page_of)
-    root = first_reader.trailer["/Root"]
-    if "/Lang" in root:
-        writer._root_object[NameObject("/Lang")] = TextStringObject(root["/Lang"])
-    if first_reader.metadata:
-        writer.add_metadata({key: value for key, value in first_reader.metadata.items()})
-    with open(target, "wb") as stream:
-        writer.write(stream)
-    return len(pages)
+        references = [self.writer.add_page(page).indirect_reference for page in reader.pages]
+        self.parts[name] = (reader, references, owned)
+
+    def finish(self, order: list[str], target: Path) -> int:
+        """Write the parts named in `order`, in that order, to `target`; the first part's metadata and
+        language are the document's. Returns the number of pages."""
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+        writer = self.writer
+        kids = ArrayObject(reference for name in order for reference in self.parts[name][1])
+        tree = writer._root_object["/Pages"].get_object()
+        tree[NameObject("/Kids")] = kids
+        names: dict[str, ArrayObject] = {}
+        for name in order:
+            reader, references, owned = self.parts[name]
+            here = _page_map(reader, references)
+            mine = set(owned)
+            for anchor, destination in _destinations(reader):
+                if anchor in mine and anchor not in names and destination[0].idnum in here:
+                    names[anchor] = ArrayObject([here[destination[0].idnum], *destination[1:]])
+        array = ArrayObject()
+        for anchor in sorted(names):
+            array.append(TextStringObject(anchor))
+            array.append(names[anchor])
+        if array:
+            dests = DictionaryObject({NameObject("/Names"): array})
+            writer._root_object[NameObject("/Names")] = DictionaryObject(
+                {NameObject("/Dests"): writer._add_object(dests)})
+        for name in order:
+            reader, references, _ = self.parts[name]
+            _copy_outline(writer, reader, _page_map(reader, references))
+        first = self.parts[order[0]][0]
+        root = first.trailer["/Root"]
+        if "/Lang" in root:
+            writer._root_object[NameObject("/Lang")] = TextStringObject(root["/Lang"])
+        if first.metadata:
+            writer.add_metadata(dict(first.metadata.items()))
+        with open(target, "wb") as stream:
+            writer.write(stream)
+        return len(kids)
+
+
+def join(parts: list[tuple[bytes, list[str]]], target: Path) -> int:
+    """The PDFs of `parts` (each a unit's PDF and the ids it owns) joined in order into `target`."""
+    joiner = Joiner()
+    for number, (data, owned) in enumerate(parts):
+        joiner.add(str(number), data, owned)
+    return joiner.finish([str(number) for number in range(len(parts))], target)
+
+
+def _page_map(reader, references) -> dict:
+    """The object number of each of the reader's pages -> the reference of its copy here."""
+    return {page.indirect_reference.idnum: reference for page, reference in zip(reader.pages, references)}
 
 
 def _destinations(reader):
@@ -60,11 +85,10 @@ def _destinations(reader):
         return
     array = dests.get_object().get("/Names") or []
     for index in range(0, len(array) - 1, 2):
-        destination = array[index + 1].get_object()
-        yield str(array[index]), list(destination)
+        yield str(array[index]), list(array[index + 1].get_object())
 
 
-def _copy_outline(writer, reader, page_of: dict[int, int], source=None, parent=None) -> None:
+def _copy_outline(writer, reader, here: dict, source=None, parent=None) -> None:
     """The reader's outline items (title, /XYZ destination, open or closed) under `parent`."""
     from pypdf.generic import Fit
 
@@ -76,12 +100,11 @@ def _copy_outline(writer, reader, page_of: dict[int, int], source=None, parent=N
     while item is not None:
         item = item.get_object()
         destination = item["/Dest"]
-        page = destination[0]
-        number = page_of.get(page.idnum)
-        if number is not None:
+        page = here.get(destination[0].idnum)
+        if page is not None:
             left, top = (float(v) if v is not None else None for v in destination[2:4])
-            added = writer.add_outline_item(title=str(item["/Title"]), page_number=number, parent=parent,
+            added = writer.add_outline_item(title=str(item["/Title"]), page_number=page, parent=parent,
                                             fit=Fit.xyz(left=left, top=top, zoom=0),
                                             is_open=item.get("/Count", 0) >= 0)
-            _copy_outline(writer, reader, page_of, item, added)
+            _copy_outline(writer, reader, here, item, added)
         item = item.get("/Next")

@@ -14,6 +14,8 @@ gives every name its real destination when the units' PDFs are joined.
 from __future__ import annotations
 
 import copy
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from lxml import etree, html as lxml_html
@@ -62,12 +64,12 @@ def split(html: str) -> list[Unit] | None:
 def _unit(root, name: str, group: list, alone: bool) -> Unit:
     """The book's document with only this group's sections (after the half-title when `alone`), and a
     stand-in anchor for every link target it names but does not hold."""
-    keep = {id(section) for section in group}
-    tree = copy.deepcopy(root)
-    body = tree.find("body")
-    for original, section in zip(list(root.find("body")), list(body)):
-        if id(original) not in keep and not (alone and original.get("id") == HALF_TITLE):
-            body.remove(section)
+    tree = etree.Element(root.tag, dict(root.attrib))  # the document's head, and only these sections
+    tree.append(copy.deepcopy(root.find("head")))
+    body = etree.SubElement(tree, "body", dict(root.find("body").attrib))
+    body.text = "\n"
+    for section in ([root.find("body")[0]] if alone else []) + group:
+        body.append(copy.deepcopy(section))
     first = body[1] if alone else body[0]
     owned = [element.get("id") for section in (body[1:] if alone else body) for element in section.iter()
              if element.get("id")]
@@ -78,6 +80,26 @@ def _unit(root, name: str, group: list, alone: bool) -> Unit:
         stand_in = etree.Element("span", id=target, style="position: absolute")
         first.insert(0, stand_in)
     return Unit(name, "<!DOCTYPE html>\n" + lxml_html.tostring(tree, encoding="unicode"), owned, alone)
+
+
+# What only a layout of the whole book can get right: the number of pages, page numbers of other
+# parts (cross-references), page-number selectors, page numbers kept in running strings.
+_WHOLE_BOOK = re.compile(r"counters?\(\s*pages\b|target-(?:counters?|text)\s*\(|:nth\(|"
+                         r"string-set\s*:[^;}]*counters?\(")
+_NUMBERED_RULES = (".toc-list a::after", ".index-locator::after")  # their numbers are written in
+
+
+def css_allows_units(css: str) -> bool:
+    """Whether a stylesheet lays out the same in units as whole: page numbers of other parts only in
+    the contents and the index (written in as data-page), no page total, no :nth() pages."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    for match in _WHOLE_BOOK.finditer(css):
+        if match.group(0).startswith("target-counter"):
+            selector = css[:match.start()].rsplit("}", 1)[-1].split("{")[0].strip()
+            if selector in _NUMBERED_RULES:
+                continue
+        return False
+    return True
 
 
 def with_pages(unit: Unit, pages: dict[str, int]) -> Unit | None:
@@ -125,11 +147,10 @@ class LaidOut:
 
         self.book, self.unit = book, unit
         html, shared = _without_stylesheet(book, unit.html)
-        if shared is None:
-            self.result = pdf.lay_out(book, html, grayscale=book.print.grayscale, keep_context=True)
-        else:
-            self.result = pdf.lay_out(book, html, grayscale=book.print.grayscale, keep_context=True,
-                                      font_config=shared.font_config, stylesheets=[shared.sheet])
+        options = {} if shared is None else {"font_config": shared.font_config, "stylesheets": [shared.sheet]}
+        with _no_margin_boxes():  # made once, by write(), with the right page numbers
+            self.result = pdf.lay_out(book, html, grayscale=book.print.grayscale, keep_context=True, **options)
+        if shared is not None:
             self.result.warnings = shared.warnings + self.result.warnings
             pdf.record_fetches(shared.fetched)
         pages = self.result.document.pages
@@ -178,11 +199,25 @@ def _starts_unit(pages, skip: int, unit: Unit) -> bool:
     return page.side == "right" and not page.blank and bool(unit.owned) and unit.owned[0] in pages[skip].anchors
 
 
+@contextmanager
+def _no_margin_boxes():
+    """WeasyPrint makes the margin boxes after the pages are laid out, from the layout context: a
+    unit's are made once its page numbers are known (_renumber), not before."""
+    import weasyprint.layout
+
+    original = weasyprint.layout.make_margin_boxes
+    weasyprint.layout.make_margin_boxes = lambda context, page, state: []
+    try:
+        yield
+    finally:
+        weasyprint.layout.make_margin_boxes = original
+
+
 def _renumber(result, offset: int) -> None:
-    """Make every page's margin boxes again with the page counter moved by `offset`."""
+    """Make every page's margin boxes (running heads, folios) with the page counter moved by `offset`."""
     from weasyprint.formatting_structure import boxes
-    from weasyprint.layout import make_margin_boxes
-    from weasyprint.layout.background import layout_backgrounds
+    from weasyprint.layout.background import layout_box_backgrounds
+    from weasyprint.layout.page import make_margin_boxes
 
     context = result.context
     for number, page in enumerate(result.document.pages, start=1):
@@ -192,8 +227,10 @@ def _renumber(result, offset: int) -> None:
         counters = state[1]
         counters["page"] = [value + offset for value in counters.get("page", [number])]
         kept = [child for child in box.children if not isinstance(child, boxes.MarginBox)]
-        box.children = tuple(kept + list(make_margin_boxes(context, box, state)))
-        layout_backgrounds(box, context.get_image_from_uri)
+        margins = list(make_margin_boxes(context, box, state))
+        for margin in margins:
+            layout_box_backgrounds(box, margin, context.get_image_from_uri)
+        box.children = tuple(kept + margins)
 
 
 @dataclass
@@ -246,4 +283,30 @@ def _without_stylesheet(book, html: str) -> tuple[str, _Sheet | None]:
     return html[:match.start()] + html[match.end():], shared
 
 
-_LINK = __import__("re").compile(r'<link rel="stylesheet" href="([^"]+)">')
+_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+
+
+_WARM_UP = ("Wheat fields near Zhanaozen, <em>a song</em> and <strong>a testimony</strong>: "
+            "extraordinarily international hyphenation, numbers 1234567890.")
+
+
+def warm_up(book) -> None:
+    """Load what the first layout of a process would: WeasyPrint's fonts and the book's stylesheet,
+    the hyphenation dictionary of its language, the PDF writer (a worker does it while the parent
+    reads the book). Anything going wrong here shows again, and is reported, in a real layout."""
+    from html import escape
+
+    from anthology.print import pdf
+    from anthology.resources import resource
+
+    try:
+        url = resource(book.root, "styles/book.css").as_uri()
+        html = (f'<!DOCTYPE html>\n<html lang="{escape(book.language)}"><head>'
+                f'<link rel="stylesheet" href="{escape(url)}"></head><body class="print">'
+                f'<section class="piece"><p>{_WARM_UP}</p></section></body></html>')
+        html, shared = _without_stylesheet(book, html)
+        options = {} if shared is None else {"font_config": shared.font_config, "stylesheets": [shared.sheet]}
+        with pdf.captured_warnings():
+            pdf.lay_out(book, html, grayscale=book.print.grayscale, **options).document.write_pdf()
+    except Exception:  # noqa: BLE001
+        pass

@@ -1,0 +1,110 @@
+"""The print edition's source, without WeasyPrint: the book as one HTML document, its page rules,
+and the record of the files layouts read. The parent process of a build needs only this (the
+layouts happen in workers: print/assemble.py), so it does not import WeasyPrint."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from markupsafe import Markup
+
+from anthology import templating as templates
+from anthology.book.model import Book
+from anthology.text import fragments
+
+_RECORDERS: list[set[Path]] = []  # open recording_fetches() sets
+
+
+@contextmanager
+def recording_fetches():
+    """Collect the path of every file any BookFetcher serves meanwhile (the build's inputs)."""
+    served: set[Path] = set()
+    _RECORDERS.append(served)
+    try:
+        yield served
+    finally:
+        _RECORDERS.remove(served)
+
+
+def record_fetches(paths) -> None:
+    """Add files read elsewhere (a worker process, a cached layout) to every open recording."""
+    for served in _RECORDERS:
+        served.update(Path(p) for p in paths)
+
+
+DEFAULT_BLEED = 3 * 72 / 25.4  # 3 mm when the manifest names none
+MIN_MEDIA_MARGIN = 9 * 72 / 25.4
+
+
+def press_bleed(book: Book) -> float:
+    return book.print.bleed or DEFAULT_BLEED
+
+
+def press_margin(book: Book) -> float:
+    """How far the press PDF's MediaBox reaches beyond the trim. WeasyPrint draws crop marks in the
+    outer half of its CSS bleed area, so that area is three times the bleed (9 mm at least): the
+    marks then stand outside the bleed, where a printer expects them."""
+    return max(3 * press_bleed(book), MIN_MEDIA_MARGIN)
+
+
+def page_css(book: Book, press: bool, extra: str = "") -> str:
+    """The page size, and the press PDF's bleed and marks or the print-on-demand service's bleed;
+    `extra`: further @page rules (a service's margins)."""
+    from anthology.print import presets
+
+    width, height = book.print.trim
+    rules = [f"size: {width:.2f}pt {height:.2f}pt;"]
+    if press:
+        rules.append(f"bleed: {press_margin(book):.2f}pt;")
+        rules.append("marks: crop cross;")
+    css = "@page { " + " ".join(rules) + " }"
+    if not press and book.print.printer:
+        css += " " + presets.page_rules(presets.PRESETS[book.print.printer], book.print.bleed)
+    return css + (" " + extra if extra else "")
+
+
+def print_label(book: Book) -> str:
+    width, height = book.print.trim
+    return f"{book.print.trim_name}, {width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
+
+
+def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
+              long_notes: frozenset[str] = frozenset()) -> str:
+    stylesheet = templates.resource(book.root, "styles/book.css")
+
+    def body_of(fragment):
+        return fragments.print_body(fragment, long_notes)
+
+    def notes_of(fragment, prefix):
+        return fragments.print_endnotes(fragment, prefix, long_notes, book.labels.notes)
+
+    def render_piece(piece):
+        template = env.get_template(f"pieces/{piece.kind}.html")
+        return Markup(template.render(book=book, piece=piece, body=body_of(piece.body),
+                                      notes=notes_of(piece.body, piece.id)))
+
+    keywords = ", ".join(["anthology"] + [c.title for c in book.chapters])
+    meta = [("author", ", ".join(book.authors or book.editors)), ("keywords", keywords),
+            ("description", book.description or book.subtitle or book.title), ("generator", "anthology")]
+    meta = [(k, v) for k, v in meta if v]
+    return env.get_template("book.html").render(
+        book=book, stylesheet=stylesheet.as_uri(), pdf_meta=meta, index=index_entries,
+        render_piece=render_piece, body_of=body_of, notes_of=notes_of,
+        link=lambda target: f"#{target}", build_date=build_date, print_label=print_label(book),
+        page_css=page_rules,
+    )
+
+
+def set_bleed_box(path: Path, book: Book) -> None:
+    """Set each page's BleedBox to the trim grown by the book's bleed (WeasyPrint caps it at 10 pt)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
+    bleed = press_bleed(book)
+    writer = PdfWriter(clone_from=PdfReader(path))
+    for page in writer.pages:
+        left, bottom, right, top = (float(v) for v in page.trimbox)
+        page.bleedbox = RectangleObject([left - bleed, bottom - bleed, right + bleed, top + bleed])
+    with open(path, "wb") as stream:
+        writer.write(stream)
