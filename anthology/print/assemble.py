@@ -338,7 +338,7 @@ class Pool:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        self.failed, self.error, self.given = False, "", None
+        self.failed, self.error, self.given, self.sending = False, "", None, None
         self.workers = []
         for _ in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
             from_worker, to_parent = context.Pipe(duplex=False)
@@ -351,17 +351,25 @@ class Pool:
                                  "busy": None, "holding": None})
 
     def give(self, book, scopes) -> None:
-        """The book the units come from (once: a pool serves one build)."""
+        """The book the units come from (once: a pool serves one build). Sent from a thread: a
+        worker still warming up does not read yet, and the book is more than a pipe holds."""
+        import threading
+
         if self.given is None:
             self.given = book
-            for worker in self.workers:
-                worker["out"].send(("book", book, scopes))
+            messages = [(worker["out"], ("book", book, scopes)) for worker in self.workers]
+            self.sending = threading.Thread(target=_send_all, args=(messages,), daemon=True)
+            self.sending.start()
         elif self.given is not book:
             raise ValueError("a pool serves one book")
 
     def step(self, state: _State, starts) -> None:
         """Give work to idle workers, tell holders where their unit begins, then wait for one message."""
         from multiprocessing.connection import wait
+
+        if self.sending is not None:  # the book first, on every pipe
+            self.sending.join()
+            self.sending = None
 
         for worker in self.workers:
             name = worker["holding"]
@@ -415,6 +423,8 @@ class Pool:
 
     def close(self) -> None:
         self.failed = True  # of no further use
+        if self.sending is not None:
+            self.sending.join(timeout=5)
         for worker in self.workers:
             try:
                 worker["out"].send(None)
@@ -426,6 +436,23 @@ class Pool:
                 worker["process"].kill()
             worker["conn"].close()
             worker["out"].close()
+
+
+def _lower_priority() -> None:
+    """Workers yield the processor to the parent when both want it: the parent's work (reading the
+    book, joining) is what the workers wait for."""
+    try:
+        os.nice(5)
+    except OSError:
+        pass
+
+
+def _send_all(messages) -> None:
+    for connection, message in messages:
+        try:
+            connection.send(message)
+        except OSError:  # a worker gone: the pool notices when it waits for it
+            pass
 
 
 class _Duplex:
@@ -440,6 +467,7 @@ def _work(conn) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
+    _lower_priority()
     from anthology.print import pdf
 
     book = scopes = None

@@ -69,12 +69,22 @@ def print_label(book: Book) -> str:
     return f"{book.print.trim_name}, {width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
 
 
+_BODIES: dict = {}  # (fragment, long notes) -> its print HTML: the book's HTML is made more than once
+
+
 def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
               long_notes: frozenset[str] = frozenset()) -> str:
     stylesheet = templates.resource(book.root, "styles/book.css")
 
     def body_of(fragment):
-        return fragments.print_body(fragment, long_notes)
+        if not fragment:
+            return fragments.print_body(fragment, long_notes)
+        key = (fragment.html, tuple(map(tuple, fragment.notes)), long_notes)
+        if key not in _BODIES:
+            if len(_BODIES) > 5000:  # a long preview session: start afresh
+                _BODIES.clear()
+            _BODIES[key] = fragments.print_body(fragment, long_notes)
+        return _BODIES[key]
 
     def notes_of(fragment, prefix):
         return fragments.print_endnotes(fragment, prefix, long_notes, book.labels.notes)

@@ -1,0 +1,181 @@
+"""The print edition laid out in units (print/assemble.py: front matter, each chapter, credits and
+index, in worker processes, each cached) is the book laid out whole: the same pages pixel for pixel,
+the same links, destinations, bookmarks and metadata, the same EPUB page list. An edit lays out its
+chapter only; styles that need the whole book, and a worker that dies, mean a whole layout."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from pypdf import PdfReader
+
+from book_helpers import REPO, copy_fixture, pdf_pages_text, run_cli, snapshot
+
+EPOCH = "1700000000"
+
+
+def _build(manifest: Path, out: Path, cache: Path, monkeypatch, *extra: str, **env: str):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    for name in ("ANTHOLOGY_UNITS", "ANTHOLOGY_JOBS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    run = run_cli("build", manifest, "--out", out, *extra)
+    assert run.code == 0, run.err
+    return run
+
+
+def _pixels(pdf: Path) -> list[bytes]:
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return [document[n].render(scale=40 / 72).to_pil().convert("L").tobytes() for n in range(len(document))]
+    finally:
+        document.close()
+
+
+def _structure(pdf: Path) -> dict:
+    """Everything of the PDF but its pages' drawing: destinations, links, bookmarks, metadata."""
+    reader = PdfReader(pdf)
+    numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+
+    def where(destination) -> tuple:
+        return numbers[destination.page.idnum], round(float(destination.left or 0)), round(float(destination.top or 0))
+
+    def outline(items, level=0):
+        found = []
+        for item in items:
+            found += outline(item, level + 1) if isinstance(item, list) else [(level, item.title, where(item))]
+        return found
+
+    links = []
+    for n, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            target = annot.get("/Dest") or annot.get("/A", {}).get("/URI")
+            links.append((n, tuple(round(float(v)) for v in annot["/Rect"]), str(target)))
+    return {"pages": len(reader.pages), "destinations": {k: where(v) for k, v in reader.named_destinations.items()},
+            "links": links, "outline": outline(reader.outline), "metadata": dict(reader.metadata),
+            "language": str(reader.trailer["/Root"].get("/Lang")), "sizes": [tuple(p.mediabox) for p in reader.pages]}
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The full fixture built in units and whole, each with a cache of its own."""
+    root = tmp_path_factory.mktemp("units")
+    manifest = copy_fixture("full", root / "book")
+    built = {}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name, env in (("units", {}), ("whole", {"ANTHOLOGY_UNITS": "off"})):
+            run = _build(manifest, root / name, root / f"cache-{name}", monkeypatch, **env)
+            built[name] = (root / name, run.out)
+    return built
+
+
+def test_units_are_used_and_give_the_pages_of_the_whole_book(both):
+    units, whole = both["units"][0] / "caspian-fixture.pdf", both["whole"][0] / "caspian-fixture.pdf"
+    assert "parts, " in both["units"][1] and "laid out now" in both["units"][1], both["units"][1]
+    assert "parts" not in both["whole"][1]
+    assert _pixels(units) == _pixels(whole)
+
+
+def test_units_keep_every_link_destination_bookmark_and_the_metadata(both):
+    units = _structure(both["units"][0] / "caspian-fixture.pdf")
+    whole = _structure(both["whole"][0] / "caspian-fixture.pdf")
+    assert units == whole
+    internal = [target for _, _, target in units["links"] if not target.startswith("http")]
+    assert internal and all(target in units["destinations"] for target in internal)  # every link leads somewhere
+    assert len(units["outline"]) >= 8 and units["metadata"]["/Title"] == "Songs and Reports from the Caspian Shore"
+
+
+def test_the_epub_and_its_page_list_are_the_same(both):
+    assert (both["units"][0] / "caspian-fixture.epub").read_bytes() == \
+        (both["whole"][0] / "caspian-fixture.epub").read_bytes()
+
+
+def test_the_sample_book_in_units_is_the_sample_laid_out_whole(tmp_path, monkeypatch):
+    """The real book: footnotes, an index over two columns, images, a testimony, 49 pages."""
+    book = tmp_path / "book"
+    book.mkdir()
+    shutil.copy(REPO / "book.yaml", book / "book.yaml")
+    shutil.copytree(REPO / "chapters", book / "chapters")
+    _build(book / "book.yaml", tmp_path / "units", tmp_path / "c1", monkeypatch, "--format", "pdf")
+    _build(book / "book.yaml", tmp_path / "whole", tmp_path / "c2", monkeypatch, "--format", "pdf",
+           ANTHOLOGY_UNITS="off")
+    units, whole = tmp_path / "units" / "kazakhstan-anthology.pdf", tmp_path / "whole" / "kazakhstan-anthology.pdf"
+    assert _structure(units) == _structure(whole)
+    assert _pixels(units) == _pixels(whole)
+
+
+def test_an_edit_lays_out_its_chapter_only_and_gives_what_a_clean_build_gives(tmp_path, monkeypatch):
+    manifest = copy_fixture("full", tmp_path / "book")
+    first = _build(manifest, tmp_path / "out", tmp_path / "cache", monkeypatch)
+    assert "from the cache" not in first.out
+    piece = manifest.parent / "one" / "report.md"
+    piece.write_text(piece.read_text(encoding="utf-8") + "\nOne sentence more, added by an editor.\n",
+                     encoding="utf-8")
+    edited = _build(manifest, tmp_path / "out", tmp_path / "cache", monkeypatch)
+    counts = re.search(r"(\d+) parts, (\d+) laid out now, (\d+) from the cache", edited.out)
+    assert counts, edited.out
+    parts, fresh, cached = map(int, counts.groups())
+    assert fresh == 1 and cached == parts - 1  # its chapter; the contents and index did not move
+    clean = _build(manifest, tmp_path / "clean", tmp_path / "other-cache", monkeypatch)
+    assert "from the cache" not in clean.out
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_one_worker_or_two_give_the_same_files(tmp_path, monkeypatch):
+    manifest = copy_fixture("full", tmp_path / "book")
+    _build(manifest, tmp_path / "one", tmp_path / "c1", monkeypatch, ANTHOLOGY_JOBS="1")
+    _build(manifest, tmp_path / "three", tmp_path / "c3", monkeypatch, ANTHOLOGY_JOBS="3")
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "three")
+
+
+def test_a_long_footnote_in_a_unit_goes_after_its_piece_as_in_the_whole_book(tmp_path, monkeypatch):
+    manifest = copy_fixture("full", tmp_path / "book")
+    piece = manifest.parent / "one" / "report.md"
+    note = " ".join(f"Note sentence {i} runs on and on with words." for i in range(1, 90))
+    piece.write_text(piece.read_text(encoding="utf-8") + "\nA call to a long note.[^long]\n\n[^long]: " + note + "\n",
+                     encoding="utf-8")
+    _build(manifest, tmp_path / "units", tmp_path / "c1", monkeypatch, "--format", "pdf")
+    _build(manifest, tmp_path / "whole", tmp_path / "c2", monkeypatch, "--format", "pdf", ANTHOLOGY_UNITS="off")
+    units, whole = tmp_path / "units" / "caspian-fixture.pdf", tmp_path / "whole" / "caspian-fixture.pdf"
+    text = re.sub(r"\s+", " ", " ".join(pdf_pages_text(units)))
+    assert "Note sentence 89" in text and "Notes" in text
+    assert _pixels(units) == _pixels(whole)
+
+
+def test_a_page_total_in_the_books_styles_lays_the_book_out_whole(tmp_path, monkeypatch):
+    """counter(pages) would count a unit's pages only: such styles are laid out whole, and right."""
+    manifest = copy_fixture("minimal", tmp_path / "book")
+    styles = manifest.parent / "styles"
+    shutil.copytree(REPO / "styles", styles)
+    css = (styles / "book.css").read_text(encoding="utf-8")
+    css += '\n@page :right { @bottom-center { content: "page " counter(page) " of " counter(pages); font-size: 8pt } }\n'
+    (styles / "book.css").write_text(css, encoding="utf-8")
+    run = _build(manifest, tmp_path / "out", tmp_path / "cache", monkeypatch, "--format", "pdf")
+    assert "laying out the print edition whole" in run.out, run.out
+    texts = pdf_pages_text(tmp_path / "out" / "a-minimal-book.pdf")
+    total = len(texts)
+    assert any(f"page 3 of {total}" in text for text in texts), texts[2]
+
+
+def test_a_worker_that_dies_means_the_book_is_laid_out_whole(tmp_path, monkeypatch):
+    from anthology.print import units
+
+    def die(*args, **kwargs):
+        os._exit(9)  # in the worker process (forked with this patch), as if killed
+
+    manifest = copy_fixture("full", tmp_path / "book")
+    _build(manifest, tmp_path / "whole", tmp_path / "c1", monkeypatch, ANTHOLOGY_UNITS="off")
+    monkeypatch.setattr(units.LaidOut, "__init__", die)
+    run = _build(manifest, tmp_path / "out", tmp_path / "c2", monkeypatch)
+    assert "laying out the print edition whole" in run.out, run.out
+    assert _pixels(tmp_path / "out" / "caspian-fixture.pdf") == _pixels(tmp_path / "whole" / "caspian-fixture.pdf")
+    assert (tmp_path / "out" / "caspian-fixture.epub").read_bytes() == \
+        (tmp_path / "whole" / "caspian-fixture.epub").read_bytes()
