@@ -277,7 +277,10 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
         layout = None
         reading_pdf = None
         cover_job = None
-        if "epub" in made and not book.cover:  # the generated cover, on a core of its own meanwhile
+        cover_from_pool = pool is not None and "epub" in made and not book.cover
+        if cover_from_pool:  # the generated cover, by a layout worker with nothing else to do
+            pool.want_cover()
+        elif "epub" in made and not book.cover:  # the generated cover, on a core of its own meanwhile
             from anthology.forked import Forked
 
             cover_job = Forked(lambda: _render_cover(book, env))
@@ -359,7 +362,10 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                 extras.page_breaks, extras.page_labels = pagelist.from_layout(book, layout.document)
             if not book.cover:
                 progress("rendering the cover")
-                cover_png, fetched = cover_job.result() if cover_job else _render_cover(book, env)
+                from anthology.epub.pagelist import scopes_of
+
+                made_cover = pool.cover_png(book, scopes_of(book)) if cover_from_pool else None
+                cover_png, fetched = made_cover or (cover_job.result() if cover_job else _render_cover(book, env))
                 source.record_fetches(fetched)
                 extras.cover_png = cover_png
             progress("writing the EPUB")

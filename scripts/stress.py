@@ -83,7 +83,7 @@ def build(name: str, manifest: Path) -> bool:
     peak, done = [0.0], threading.Event()
 
     def sample():  # the parent and its layout workers; EPUBCheck's and Ace's processes left out
-        while not done.wait(0.05):
+        while not done.wait(0.1):
             peak[0] = max(peak[0], tree_memory(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -339,6 +339,7 @@ class Pool:
 
         context = multiprocessing.get_context("fork")
         self.failed, self.error, self.given, self.sending = False, "", None, None
+        self.cover_wanted, self.cover_sent, self.cover = False, False, None  # the generated cover
         self.workers = []
         for _ in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
             from_worker, to_parent = context.Pipe(duplex=False)
@@ -378,6 +379,10 @@ class Pool:
                 worker["out"].send(("write", *starts[name]))
         waiting = [name for name in state.order if name not in self.taken()
                    and name not in state.pdfs and state.needs_layout(name, starts)]
+        if self.cover_wanted and not self.cover_sent:  # first: the units' work then fills both cores
+            free = [w for w in self.workers if w["busy"] is None and w["holding"] is None]
+            if free:
+                self._send_cover(free[-1])
         for worker in self.workers:
             if worker["busy"] is None and worker["holding"] is None and waiting:
                 name = waiting.pop(0)
@@ -401,6 +406,9 @@ class Pool:
                 return
             kind, name, start = worker["busy"]
             worker["busy"] = None
+            if kind == "cover":
+                self.cover = message[1:] if message[0] == "cover" else "failed"
+                continue
             if message[0] == "error":
                 self.failed = True
                 self.error = message[1]
@@ -417,9 +425,42 @@ class Pool:
                 if starts.get(name) == start:
                     state.written(name, start, data, warnings)
 
+    def want_cover(self) -> None:
+        """Render the generated cover in a worker, before its first unit (cover_png())."""
+        self.cover_wanted = True
+
+    def cover_png(self, book, scopes) -> tuple[bytes, list[str]] | None:
+        """The generated cover's PNG and the files it read, from a worker (waiting for it); None when
+        the pool cannot give it (then the caller renders it, and reports its errors)."""
+        if self.failed:
+            return None
+        self.give(book, scopes)
+        if self.sending is not None:
+            self.sending.join()
+            self.sending = None
+        if not self.cover_sent:
+            idle = [w for w in self.workers if w["busy"] is None and w["holding"] is None]
+            if not idle:
+                return None
+            self._send_cover(idle[0])
+        worker = next((w for w in self.workers if w["busy"] and w["busy"][0] == "cover"), None)
+        if worker is not None:
+            try:
+                message = worker["conn"].recv()
+            except (EOFError, OSError):
+                message = ("failed",)
+            worker["busy"] = None
+            self.cover = message[1:] if message[0] == "cover" else "failed"
+        return None if self.cover in (None, "failed") else self.cover
+
+    def _send_cover(self, worker) -> None:
+        self.cover_sent = True
+        worker["busy"] = ("cover", "", None)
+        worker["out"].send(("cover",))
+
     def taken(self) -> set[str]:
         return {w["holding"] for w in self.workers if w["holding"]} | \
-               {w["busy"][1] for w in self.workers if w["busy"]}
+               {w["busy"][1] for w in self.workers if w["busy"] and w["busy"][0] != "cover"}
 
     def close(self) -> None:
         self.failed = True  # of no further use
@@ -436,6 +477,16 @@ class Pool:
                 worker["process"].kill()
             worker["conn"].close()
             worker["out"].close()
+
+
+def _cover(book) -> tuple[bytes, list[str]]:
+    """The generated cover's PNG, and the files its layout read (in a worker)."""
+    from anthology import templating
+    from anthology.print import cover, pdf
+
+    with pdf.recording_fetches() as fetched:
+        png = cover.render_png(book, templating.environment(book))
+    return png, sorted(str(path) for path in fetched)
 
 
 def _lower_priority() -> None:
@@ -499,6 +550,11 @@ def _work(conn) -> None:
                 held = None
             elif message[0] == "drop":
                 held = None
+            elif message[0] == "cover":
+                try:
+                    conn.send(("cover", *_cover(book)))
+                except Exception:  # noqa: BLE001 - the parent renders it again and reports the error
+                    conn.send(("cover-failed", traceback.format_exc()))
         except Exception:  # reported to the parent, which lays the book out whole instead
             held = None
             conn.send(("error", traceback.format_exc()))
