@@ -125,7 +125,7 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
         from anthology.print import assemble
 
         if assemble.enabled():  # the print edition's workers start now, and warm up while the book is read
-            pool = assemble.Pool()
+            pool = assemble.Pool(manifest=Path(manifest))
     try:
         import jinja2
 

@@ -33,7 +33,8 @@ def load_book(manifest: Path) -> Book:
     root = manifest.parent
     problems = Problems(root)
     loader = _Loader(root, manifest, problems)
-    book = loader.load()
+    with markup.remembered_conversions():
+        book = loader.load()
     stylesheet = resource(root, "styles/book.css")
     if stylesheet.parent.parent == root:  # the book's own stylesheet: data, checked like the rest
         own_stylesheet.check(stylesheet, root, problems.add)

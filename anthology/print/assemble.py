@@ -334,7 +334,7 @@ class Pool:
     Started before the book is read (build.py), they import WeasyPrint and warm up (fonts, the
     hyphenation dictionary) meanwhile; give() hands them the book."""
 
-    def __init__(self, count: int | None = None):
+    def __init__(self, count: int | None = None, manifest: Path | None = None):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -344,7 +344,7 @@ class Pool:
         for _ in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
             from_worker, to_parent = context.Pipe(duplex=False)
             from_parent, to_worker = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent),), daemon=True)
+            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), manifest), daemon=True)
             process.start()
             to_parent.close()
             from_parent.close()
@@ -467,16 +467,17 @@ class Pool:
         if self.sending is not None:
             self.sending.join(timeout=5)
         for worker in self.workers:
+            busy = worker["busy"] is not None
             try:
-                worker["out"].send(None)
+                worker["out"].send(None)  # an idle worker ends at once
             except (OSError, BrokenPipeError):
                 pass
-        for worker in self.workers:
-            worker["process"].join(timeout=5)
-            if worker["process"].is_alive():
-                worker["process"].kill()
             worker["conn"].close()
             worker["out"].close()
+            if busy:  # work nobody will read: stop it now
+                worker["process"].kill()
+        # Not waited for here: they end by themselves, and multiprocessing reaps them (at the next
+        # pool's start, or when the program ends).
 
 
 def _cover(book) -> tuple[bytes, list[str]]:
@@ -513,13 +514,16 @@ class _Duplex:
         self.recv, self.send = incoming.recv, outgoing.send
 
 
-def _work(conn) -> None:
+def _work(conn, manifest: Path | None) -> None:
     """A worker: lay out a unit, report it, write it when told where it begins (or drop it)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
     _lower_priority()
     from anthology.print import pdf
+
+    if manifest is not None:
+        units_.warm_up(manifest)
 
     book = scopes = None
 
@@ -536,7 +540,6 @@ def _work(conn) -> None:
         try:
             if message[0] == "book":
                 _, book, scopes = message
-                units_.warm_up(book)
                 continue
             if message[0] == "lay":
                 with pdf.recording_fetches() as fetched:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -290,18 +291,27 @@ _WARM_UP = ("Wheat fields near Zhanaozen, <em>a song</em> and <strong>a testimon
             "extraordinarily international hyphenation, numbers 1234567890.")
 
 
-def warm_up(book) -> None:
+def warm_up(manifest: Path) -> None:
     """Load what the first layout of a process would: WeasyPrint's fonts and the book's stylesheet,
-    the hyphenation dictionary of its language, the PDF writer (a worker does it while the parent
-    reads the book). Anything going wrong here shows again, and is reported, in a real layout."""
+    the hyphenation dictionary of its language, the PDF writer. A worker does it as soon as it
+    starts, while the build's process reads the book: only the manifest's language and grayscale
+    setting are read here. Anything going wrong is left to the real layout to show and report."""
     from html import escape
+    from types import SimpleNamespace
+
+    import yaml
 
     from anthology.print import pdf
     from anthology.resources import resource
 
     try:
-        url = resource(book.root, "styles/book.css").as_uri()
-        html = (f'<!DOCTYPE html>\n<html lang="{escape(book.language)}"><head>'
+        root = Path(manifest).absolute().parent
+        data = yaml.safe_load(Path(manifest).read_text(encoding="utf-8")) or {}
+        language = str(data.get("language") or "en")
+        printing = data.get("print") if isinstance(data.get("print"), dict) else {}
+        book = SimpleNamespace(root=root, print=SimpleNamespace(grayscale=printing.get("grayscale") is True))
+        url = resource(root, "styles/book.css").as_uri()
+        html = (f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head>'
                 f'<link rel="stylesheet" href="{escape(url)}"></head><body class="print">'
                 f'<section class="piece"><p>{_WARM_UP}</p></section></body></html>')
         html, shared = _without_stylesheet(book, html)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from html import escape
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,9 +67,8 @@ def render(text: str, ctx: Context) -> Fragment:
     _check_links(text, ctx)
     _check_notes(text, ctx)
     source = _lyrics_to_markdown(text) if ctx.kind == "lyrics" else _marker_lists(text)
-    _MD.reset()
     try:
-        body = _MD.convert(source)
+        body = _convert(source)
     except RecursionError:
         ctx.report(ctx.first_line, "the text nests too deeply for the Markdown converter (quotes, lists or "
                                    "emphasis inside each other): simplify it")
@@ -140,6 +140,45 @@ def _serialize(root) -> str:
     for child in root:
         parts.append(etree.tostring(child, method="xml", encoding="unicode"))
     return "".join(parts)
+
+
+_CONVERTED: dict[str, str] = {}  # sha256 of a Markdown source -> its HTML, from the build cache
+_USED: dict[str, str] = {}  # what this reading of a book converted or took from there
+
+
+def _convert(source: str) -> str:
+    """Python-Markdown's HTML for a text (a pure function of the text, which remembered_conversions()
+    keeps between builds: an edit converts the edited piece only)."""
+    import hashlib
+
+    key = hashlib.sha256(source.encode()).hexdigest()
+    body = _CONVERTED.get(key)
+    if body is None:
+        _MD.reset()
+        body = _MD.convert(source)
+    _USED[key] = body
+    return body
+
+
+@contextmanager
+def remembered_conversions():
+    """While a book is read: conversions of earlier builds are taken from the build cache, and this
+    book's are stored there afterwards (only this book's: the entry does not grow with edits)."""
+    from anthology import cache
+
+    entry_key = cache.key("markdown-conversions")
+    entry = cache.lookup(entry_key)
+    _CONVERTED.clear()
+    _USED.clear()
+    if entry is not None and isinstance(entry.data.get("html"), dict):
+        _CONVERTED.update(entry.data["html"])
+    try:
+        yield
+        if _USED and _USED.keys() != _CONVERTED.keys():
+            cache.store(entry_key, [], {}, {"html": dict(_USED)}, prune_now=False)
+    finally:
+        _CONVERTED.clear()
+        _USED.clear()
 
 
 def inline(text: str) -> str:
