@@ -107,8 +107,6 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     try:
         while True:
             starts = state.place([_PROBE] + order)
-            if starts is None:
-                return None
             if not final_queued and all(name in starts and name in state.laid for name in order):
                 final_queued = True
                 progress("laying out the index and numbering the contents" if has_index else "numbering the contents")
@@ -147,6 +145,8 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
             if pool.failed:
                 return None
             for name, notes in state.overflowing.items():  # a footnote too long: at the end of its piece
+                if name in ("front", "index"):  # the numbered front matter or index: the probe had none
+                    return None
                 long_notes = state.long_notes = long_notes | set(notes)
                 remade = split(first_index, long_notes)
                 wanted = "front" if name == _PROBE else name
@@ -298,7 +298,7 @@ class _State:
         cache.store(self.key(unit, "pdf"), [Path(p) for p in self.fetched.get(name, [])], {"unit.pdf": data},
                     {"html": hashlib.sha256(unit.html.encode()).hexdigest(), "start": list(start)}, prune_now=False)
 
-    def place(self, names: list[str]) -> dict[str, tuple[int, bool]] | None:
+    def place(self, names: list[str]) -> dict[str, tuple[int, bool]]:
         """(first page, blank page before it) of every unit whose earlier units are all counted."""
         starts: dict[str, tuple[int, bool]] = {}
         if _PROBE not in self.laid:
