@@ -75,12 +75,16 @@ def test_a_terminal_gets_one_line_that_overwrites_itself(book, tmp_path):
     assert results.splitlines()[0].startswith("wrote ")
 
 
-def test_a_long_index_is_laid_out_alone_and_numbered_from_its_pages(tmp_path):
+@pytest.mark.parametrize("units", ["on", "off"])
+def test_a_long_index_is_laid_out_alone_and_numbered_from_its_pages(tmp_path, monkeypatch, units):
     """The index spans pages: only it is laid out again (no second layout of the whole book), its
-    folios follow the book's, and every locator is the page of its occurrence."""
+    folios follow the book's, and every locator is the page of its occurrence; in parts
+    (print/assemble.py) and, with ANTHOLOGY_UNITS=off, laid out whole (print/index_pages.py)."""
     from pypdf import PdfReader
 
     from book_helpers import write_book
+
+    monkeypatch.setenv("ANTHOLOGY_UNITS", units)
 
     terms = [f"Placename{n:02d}" for n in range(90)]
     body = "\n\n".join(f"A paragraph about {term}, which the index lists. " * 3 for term in terms)
@@ -91,6 +95,7 @@ def test_a_long_index_is_laid_out_alone_and_numbered_from_its_pages(tmp_path):
     run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "pdf")
     assert run.code == 0, run.err
     assert "laying out the index" in run.out and "whole book again" not in run.out, run.out
+    assert ("parts" in run.out) == (units == "on"), run.out
     reader = PdfReader(tmp_path / "out" / "long.pdf")
     texts = [page.extract_text() for page in reader.pages]
     first_index = next(n for n, text in enumerate(texts) if "Placename00" in text and "paragraph" not in text)

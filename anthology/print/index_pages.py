@@ -64,13 +64,11 @@ def _index_alone(html: str, pages: dict[str, int], start: int) -> str | None:
     for child in list(body)[1:-1]:
         body.remove(child)
     body[0].tail = "\n"
-    for link in index[0].iter("a"):
-        if "index-locator" not in (link.get("class") or "").split():
-            continue
-        target = (link.get("href") or "").removeprefix("#")
-        if target not in pages:
-            return None
-        link.set("data-page", str(pages[target]))
+    from anthology.print.units import number_links
+
+    if not number_links([link for link in index[0].iter("a")
+                         if "index-locator" in (link.get("class") or "").split()], pages):
+        return None
     style = etree.SubElement(root.find("head"), "style")
     style.text = (f"@page :first {{ counter-reset: page {start - _FIRST_PAGE} }}\n"
                   ".index-locator::after { content: attr(data-page) !important }\n")

@@ -103,6 +103,17 @@ def css_allows_units(css: str) -> bool:
     return True
 
 
+def number_links(links, pages: dict[str, int]) -> bool:
+    """Write the page of each link's target as `data-page` (the number target-counter() would print
+    there); False when a target has no page. Used here and by print/index_pages.py."""
+    for link in links:
+        target = (link.get("href") or "").removeprefix("#")
+        if target not in pages:
+            return False
+        link.set("data-page", str(pages[target]))
+    return True
+
+
 def with_pages(unit: Unit, pages: dict[str, int]) -> Unit | None:
     """`unit` with the page numbers of the contents or the index written in (as the whole book's
     target-counter() would print them); None when a target has no page."""
@@ -110,17 +121,13 @@ def with_pages(unit: Unit, pages: dict[str, int]) -> Unit | None:
         return unit
     root = lxml_html.document_fromstring(unit.html)
     marker, rule = _NUMBERED["toc" if unit.name == "front" else "index"]
-    for link in root.iter("a"):
-        if marker == "toc-list":
-            inside = any("toc-list" in (a.get("class") or "").split() for a in link.iterancestors("ol"))
-        else:
-            inside = marker in (link.get("class") or "").split()
-        if not inside:
-            continue
-        target = (link.get("href") or "").removeprefix("#")
-        if target not in pages:
-            return None
-        link.set("data-page", str(pages[target]))
+    if marker == "toc-list":
+        links = [link for link in root.iter("a")
+                 if any(marker in (ol.get("class") or "").split() for ol in link.iterancestors("ol"))]
+    else:
+        links = [link for link in root.iter("a") if marker in (link.get("class") or "").split()]
+    if not number_links(links, pages):
+        return None
     style = etree.SubElement(root.find("head"), "style")
     style.text = rule
     html = "<!DOCTYPE html>\n" + lxml_html.tostring(root, encoding="unicode")
