@@ -123,9 +123,10 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
     pool = None
     if any(f in formats for f in ("pdf", "epub", "zine", "cover", "site")):
         from anthology.print import assemble
+        from anthology.print.pool import Pool
 
         if assemble.enabled():  # the print edition's workers start now, and warm up while the book is read
-            pool = assemble.Pool(manifest=Path(manifest))
+            pool = Pool(manifest=Path(manifest))
     try:
         import jinja2
 

@@ -1,0 +1,264 @@
+"""The workers that lay out the print edition's units (print/assemble.py): forked processes, one
+per core, each laying out one unit at a time and holding it until it is told where it begins, then
+writing it. Started before the book is read, they import WeasyPrint and warm up meanwhile; one of
+them renders the generated cover first. Messages go through two one-way pipes per worker."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from anthology.print import units as units_
+
+
+def jobs() -> int:
+    value = os.environ.get("ANTHOLOGY_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+
+class Pool:
+    """Forked worker processes, each laying out one unit at a time and holding it until written.
+    Started before the book is read (build.py), they import WeasyPrint and warm up (fonts, the
+    hyphenation dictionary) meanwhile; give() hands them the book."""
+
+    def __init__(self, count: int | None = None, manifest: Path | None = None):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.failed, self.error, self.given, self.sending = False, "", None, None
+        self.cover_wanted, self.cover_sent, self.cover = False, False, None  # the generated cover
+        self.workers = []
+        for _ in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
+            from_worker, to_parent = context.Pipe(duplex=False)
+            from_parent, to_worker = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), manifest), daemon=True)
+            process.start()
+            to_parent.close()
+            from_parent.close()
+            self.workers.append({"conn": from_worker, "out": to_worker, "process": process,
+                                 "busy": None, "holding": None})
+
+    def give(self, book, scopes) -> None:
+        """The book the units come from (once: a pool serves one build). Sent from a thread: a
+        worker still warming up does not read yet, and the book is more than a pipe holds."""
+        import threading
+
+        if self.given is None:
+            self.given = book
+            messages = [(worker["out"], ("book", book, scopes)) for worker in self.workers]
+            self.sending = threading.Thread(target=_send_all, args=(messages,), daemon=True)
+            self.sending.start()
+        elif self.given is not book:
+            raise ValueError("a pool serves one book")
+
+    def step(self, state, starts) -> None:
+        """Give work to idle workers, tell holders where their unit begins, then wait for one message.
+        `state`: what assemble.py knows of every unit; `starts`: (first page, blank before) by unit."""
+        from multiprocessing.connection import wait
+
+        if self.sending is not None:  # the book first, on every pipe
+            self.sending.join()
+            self.sending = None
+
+        for worker in self.workers:
+            name = worker["holding"]
+            if name and worker["busy"] is None and name in starts and state.units[name].write:
+                worker["busy"] = ("write", name, starts[name])
+                worker["out"].send(("write", *starts[name]))
+        waiting = [name for name in state.order if name not in self.taken()
+                   and name not in state.pdfs and state.needs_layout(name, starts)]
+        if self.cover_wanted and not self.cover_sent:  # first: the units' work then fills both cores
+            free = [w for w in self.workers if w["busy"] is None and w["holding"] is None]
+            if free:
+                self._send_cover(free[-1])
+        for worker in self.workers:
+            if worker["busy"] is None and worker["holding"] is None and waiting:
+                name = waiting.pop(0)
+                worker["busy"] = ("lay", name, None)
+                state.worked.add(name)
+                worker["out"].send(("lay", state.units[name]))
+        if waiting and all(w["holding"] and w["busy"] is None for w in self.workers):
+            last = max(self.workers, key=lambda w: state.order.index(w["holding"]))
+            last["out"].send(("drop",))  # every worker waits on a unit nobody lays out: make room
+            last["holding"] = None
+        busy = [w["conn"] for w in self.workers if w["busy"] is not None]
+        if not busy:  # nothing to wait for and the book not done: give up, lay it out whole
+            self.failed, self.error = True, "no unit can be laid out or written"
+            return
+        for conn in wait(busy):
+            worker = next(w for w in self.workers if w["conn"] is conn)
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                self.failed = True
+                return
+            kind, name, start = worker["busy"]
+            worker["busy"] = None
+            if kind == "cover":
+                self.cover = message[1:] if message[0] == "cover" else "failed"
+                continue
+            if message[0] == "error":
+                self.failed = True
+                self.error = message[1]
+                return
+            if message[0] == "laid":
+                _, laid, fetched = message
+                if not state.laid_out(name, laid, fetched) or not state.units[name].write:
+                    worker["out"].send(("drop",))
+                else:
+                    worker["holding"] = name
+            elif message[0] == "pdf":
+                _, data, warnings = message
+                worker["holding"] = None
+                if starts.get(name) == start:
+                    state.written(name, start, data, warnings)
+
+    def want_cover(self) -> None:
+        """Render the generated cover in a worker, before its first unit (cover_png())."""
+        self.cover_wanted = True
+
+    def cover_png(self, book, scopes) -> tuple[bytes, list[str]] | None:
+        """The generated cover's PNG and the files it read, from a worker (waiting for it); None when
+        the pool cannot give it (then the caller renders it, and reports its errors)."""
+        if self.failed:
+            return None
+        self.give(book, scopes)
+        if self.sending is not None:
+            self.sending.join()
+            self.sending = None
+        if not self.cover_sent:
+            idle = [w for w in self.workers if w["busy"] is None and w["holding"] is None]
+            if not idle:
+                return None
+            self._send_cover(idle[0])
+        worker = next((w for w in self.workers if w["busy"] and w["busy"][0] == "cover"), None)
+        if worker is not None:
+            try:
+                message = worker["conn"].recv()
+            except (EOFError, OSError):
+                message = ("failed",)
+            worker["busy"] = None
+            self.cover = message[1:] if message[0] == "cover" else "failed"
+        return None if self.cover in (None, "failed") else self.cover
+
+    def _send_cover(self, worker) -> None:
+        self.cover_sent = True
+        worker["busy"] = ("cover", "", None)
+        worker["out"].send(("cover",))
+
+    def taken(self) -> set[str]:
+        return {w["holding"] for w in self.workers if w["holding"]} | \
+               {w["busy"][1] for w in self.workers if w["busy"] and w["busy"][0] != "cover"}
+
+    def close(self) -> None:
+        self.failed = True  # of no further use
+        if self.sending is not None:
+            self.sending.join(timeout=5)
+        for worker in self.workers:
+            busy = worker["busy"] is not None
+            try:
+                worker["out"].send(None)  # an idle worker ends at once
+            except (OSError, BrokenPipeError):
+                pass
+            worker["conn"].close()
+            worker["out"].close()
+            if busy:  # work nobody will read: stop it now
+                worker["process"].kill()
+        # Not waited for here: they end by themselves, and multiprocessing reaps them (at the next
+        # pool's start, or when the program ends).
+
+
+def _cover(book) -> tuple[bytes, list[str]]:
+    """The generated cover's PNG, and the files its layout read (in a worker)."""
+    from anthology import templating
+    from anthology.print import cover, pdf
+
+    with pdf.recording_fetches() as fetched:
+        png = cover.render_png(book, templating.environment(book))
+    return png, sorted(str(path) for path in fetched)
+
+
+def _lower_priority() -> None:
+    """Workers yield the processor to the parent when both want it: the parent's work (reading the
+    book, joining) is what the workers wait for."""
+    try:
+        os.nice(5)
+    except OSError:
+        pass
+
+
+def _send_all(messages) -> None:
+    for connection, message in messages:
+        try:
+            connection.send(message)
+        except OSError:  # a worker gone: the pool notices when it waits for it
+            pass
+
+
+class _Duplex:
+    """A worker's end: receives from one pipe, sends on the other."""
+
+    def __init__(self, incoming, outgoing):
+        self.recv, self.send = incoming.recv, outgoing.send
+
+
+def _work(conn, manifest: Path | None) -> None:
+    """A worker: lay out a unit, report it, write it when told where it begins (or drop it)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
+    _lower_priority()
+    from anthology.print import pdf
+
+    if manifest is not None:
+        units_.warm_up(manifest)
+
+    book = scopes = None
+
+    held = None
+    trace = os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1"
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        started = time.perf_counter()
+        try:
+            if message[0] == "book":
+                _, book, scopes = message
+                continue
+            if message[0] == "lay":
+                with pdf.recording_fetches() as fetched:
+                    held = units_.LaidOut(book, message[1], scopes)
+                conn.send(("laid", held.laid, sorted(str(p) for p in fetched)))
+            elif message[0] == "write":
+                before = len(held.result.warnings)
+                with pdf.recording_fetches():
+                    data = held.write(message[1], message[2])
+                conn.send(("pdf", data, held.result.warnings[before:]))
+                held = None
+            elif message[0] == "drop":
+                held = None
+            elif message[0] == "cover":
+                try:
+                    conn.send(("cover", *_cover(book)))
+                except Exception:  # noqa: BLE001 - the parent renders it again and reports the error
+                    conn.send(("cover-failed", traceback.format_exc()))
+        except Exception:  # reported to the parent, which lays the book out whole instead
+            held = None
+            conn.send(("error", traceback.format_exc()))
+        if trace:
+            what = message[1].name if message[0] == "lay" else ""
+            print(f"[unit {os.getpid()} {time.time() % 100:6.2f}] {message[0]} {what} "
+                  f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
