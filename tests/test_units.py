@@ -179,3 +179,26 @@ def test_a_worker_that_dies_means_the_book_is_laid_out_whole(tmp_path, monkeypat
     assert _pixels(tmp_path / "out" / "caspian-fixture.pdf") == _pixels(tmp_path / "whole" / "caspian-fixture.pdf")
     assert (tmp_path / "out" / "caspian-fixture.epub").read_bytes() == \
         (tmp_path / "whole" / "caspian-fixture.epub").read_bytes()
+
+
+def test_the_press_pdf_in_units_is_the_press_pdf_laid_out_whole(tmp_path, monkeypatch):
+    """Bleed and crop marks (author @page rules) over the book's stylesheet (given to the units as a
+    user stylesheet): the same sheets as laid out whole."""
+    manifest = copy_fixture("full", tmp_path / "book")
+    _build(manifest, tmp_path / "units", tmp_path / "c1", monkeypatch, "--format", "pdf", "--for-press")
+    _build(manifest, tmp_path / "whole", tmp_path / "c2", monkeypatch, "--format", "pdf", "--for-press",
+           ANTHOLOGY_UNITS="off")
+    units, whole = tmp_path / "units" / "caspian-fixture-press.pdf", tmp_path / "whole" / "caspian-fixture-press.pdf"
+    assert _structure(units)["sizes"] == _structure(whole)["sizes"]
+    assert [tuple(p.bleedbox) for p in PdfReader(units).pages] == [tuple(p.bleedbox) for p in PdfReader(whole).pages]
+    assert _pixels(units) == _pixels(whole)
+
+
+def test_the_grayscale_edition_in_units_is_the_one_laid_out_whole(tmp_path, monkeypatch):
+    manifest = copy_fixture("full", tmp_path / "book")
+    text = manifest.read_text(encoding="utf-8").replace("print:\n", "print:\n  grayscale: true\n")
+    manifest.write_text(text, encoding="utf-8")
+    _build(manifest, tmp_path / "units", tmp_path / "c1", monkeypatch, "--format", "pdf")
+    _build(manifest, tmp_path / "whole", tmp_path / "c2", monkeypatch, "--format", "pdf", ANTHOLOGY_UNITS="off")
+    units, whole = tmp_path / "units" / "caspian-fixture.pdf", tmp_path / "whole" / "caspian-fixture.pdf"
+    assert _pixels(units) == _pixels(whole)

@@ -57,8 +57,8 @@ def split(html: str) -> list[Unit] | None:
     if len(groups) < 2 or not groups[0]:
         return None
     names = ["front"] + [group[0].get("id") for group in groups[1:]]
-    if len(set(names)) != len(names) or not all(names):
-        return None
+    if len(set(names)) != len(names) or not all(names) or ("index" in names and names[-1] != "index"):
+        return None  # (a book's own template may order its parts otherwise: then it is laid out whole)
     return [_unit(root, name, group, alone=index > 0) for index, (name, group) in enumerate(zip(names, groups))]
 
 
