@@ -273,6 +273,34 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             offered.append(Download(kind, path, name))
         return path
 
+    epub_early: list[Path] = []  # the EPUB when written while the last parts of the PDF were
+
+    def write_epub(page_list, cover_png) -> None:
+        extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({source.print_label(book)}), "
+                                              f"{book.output}.pdf")
+        extras.page_breaks, extras.page_labels = page_list
+        extras.cover_png = cover_png
+        progress("writing the EPUB")
+        raw = outputs.scratch(f"{book.output}.epub")
+        epub.build(book, env, raw, index_entries=index.for_epub(entries), build_date=build_date,
+                   modified=modified, print_label=source.print_label(book), extras=extras)
+        epubzip.normalize(raw, target(f"{book.output}.epub", "epub"), epoch)
+
+    def early_epub(breaks) -> bool:
+        """Called by assemble() once every part is laid out (their page breaks known), while the
+        workers still write: the EPUB is written meanwhile, when the cover is ready. False: not yet."""
+        if "epub" not in made:
+            return True
+        cover_png = None
+        if not book.cover:
+            if not (cover_from_pool and isinstance(pool.cover, tuple)):
+                return False  # not rendered yet (or failed): written afterwards, the usual way
+            cover_png, fetched = pool.cover
+            source.record_fetches(fetched)
+        write_epub(pagelist.from_breaks(book, breaks), cover_png)
+        epub_early.append(outputs.out_dir / f"{book.output}.epub")
+        return True
+
     try:
         entries = index.mark(book)
         layout = None
@@ -292,8 +320,9 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                 reading_pdf = target(f"{book.output}.pdf", "pdf") if "pdf" in made \
                     else outputs.scratch(f"{book.output}.pdf")
                 layout = assemble.assemble(book, env, entries, build_date, reading_pdf, progress=progress,
-                                           pool=pool)
+                                           pool=pool, on_laid=early_epub if not site else None)
                 if layout is None:
+                    epub_early.clear()  # written from parts that were not used: written again below
                     progress("laying out the print edition whole")
             if layout is None:
                 layout = _print_layout(book, env, entries, build_date, progress)
@@ -354,13 +383,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
         if layout is not None:
             _report_print_warnings(layout, report)
         cover_png = None
-        if "epub" in made:
-            extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({source.print_label(book)}), "
-                                                  f"{book.output}.pdf")
-            if written:
-                extras.page_breaks, extras.page_labels = pagelist.from_breaks(book, layout.breaks)
-            else:
-                extras.page_breaks, extras.page_labels = pagelist.from_layout(book, layout.document)
+        if "epub" in made and not epub_early:
             if not book.cover:
                 progress("rendering the cover")
                 from anthology.epub.pagelist import scopes_of
@@ -368,12 +391,10 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                 made_cover = pool.cover_png(book, scopes_of(book)) if cover_from_pool else None
                 cover_png, fetched = made_cover or (cover_job.result() if cover_job else _render_cover(book, env))
                 source.record_fetches(fetched)
-                extras.cover_png = cover_png
-            progress("writing the EPUB")
-            raw = outputs.scratch(f"{book.output}.epub")
-            epub.build(book, env, raw, index_entries=index.for_epub(entries), build_date=build_date,
-                       modified=modified, print_label=source.print_label(book), extras=extras)
-            epubzip.normalize(raw, target(f"{book.output}.epub", "epub"), epoch)
+            if written:
+                write_epub(pagelist.from_breaks(book, layout.breaks), cover_png)
+            else:
+                write_epub(pagelist.from_layout(book, layout.document), cover_png)
         if site:
             from anthology.web.site import write_site
 

@@ -57,9 +57,11 @@ def applies(book, preset) -> bool:
 
 
 def assemble(book, env, entries, build_date, target: Path, *, press: bool = False, page_rules: str = "",
-             progress=None, pool: "Pool | None" = None) -> Assembled | None:
+             progress=None, pool: "Pool | None" = None, on_laid=None) -> Assembled | None:
     """The book's PDF written to `target` from units; None when the book must be laid out whole.
-    `pool`: workers started earlier (Pool), else started here; either way closed when this fails."""
+    `pool`: workers started earlier (Pool), else started here; either way closed when this fails.
+    `on_laid(breaks)`: called once every part is laid out, with pagelist.page_breaks() of every page,
+    while the last parts are written; again later while it returns False."""
     from anthology.epub import pagelist
     from anthology.print import index_pages, source as pdf
     from anthology.text import index
@@ -91,6 +93,18 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     progress(f"laying out the print edition ({len(order) + 1 + has_index} parts, {len(pool.workers)} at a time)")
     final_queued = False
     done = False
+
+    def names_in_order() -> list[str]:
+        return ["front"] + order + (["index"] if has_index else [])
+
+    def laid_hook(starts) -> None:
+        """on_laid(), once every part is laid out (and the numbered front matter kept its length)."""
+        nonlocal on_laid
+        names = names_in_order()
+        if on_laid is not None and final_queued and all(name in state.laid for name in names) \
+                and state.laid["front"].count == state.laid[_PROBE].count and on_laid(state.breaks(starts, names)):
+            on_laid = None
+
     try:
         while True:
             starts = state.place([_PROBE] + order)
@@ -100,10 +114,11 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
                 anchors = state.anchors(starts, [_PROBE] + order)
                 if has_index:
                     index.resolve(entries, anchors)
-                    pieces = split(index.for_print(entries), long_notes)
-                    if pieces is None:
-                        return None
-                    numbered = units_.with_pages(pieces["index"], anchors)
+                    final_index = _index_unit(book, env, pieces["index"], index.for_print(entries))
+                    if final_index is None:  # a book's own templates: the whole book's HTML again
+                        remade = split(index.for_print(entries), long_notes)
+                        final_index = remade.get("index") if remade else None
+                    numbered = units_.with_pages(final_index, anchors) if final_index else None
                     if numbered is None:
                         return None
                     state.add(numbered)
@@ -128,7 +143,7 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
                 break
             if pool.failed:
                 return None
-            pool.step(state, starts)
+            pool.step(state, starts, before_waiting=lambda: laid_hook(starts))
             if pool.failed:
                 return None
             for name, notes in state.overflowing.items():  # a footnote too long: at the end of its piece
@@ -146,7 +161,7 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     finally:
         if own or not done:  # a pool left in the middle of its work is of no further use
             pool.close()
-    final = ["front"] + order + (["index"] if has_index else [])
+    final = names_in_order()
     if has_index:
         anchors.update({name: starts["index"][0] + page - 1 for name, page in state.laid["index"].anchors.items()})
     fresh = len(state.worked & set(final))
@@ -179,6 +194,16 @@ def _styles_allow_units(book, html: str) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     return all(units_.css_allows_units(text) and "@import" not in text for text in texts)
+
+
+def _index_unit(book, env, placeholder: units_.Unit, entries: list) -> units_.Unit | None:
+    """The index unit with every locator: templates/parts/index.html rendered alone in place of the
+    placeholder's index (rendering the whole book again took a tenth of a second at 1x, on the way
+    of every edit). Not with a book's own templates (they may give the index more than it takes)."""
+    if (book.root / "templates").exists():
+        return None
+    html = env.get_template("parts/index.html").render(book=book, index=entries, link=lambda target: f"#{target}")
+    return units_.with_section(placeholder, html)
 
 
 def _right_after(page: int) -> int:

@@ -60,9 +60,10 @@ class Pool:
         elif self.given is not book:
             raise ValueError("a pool serves one book")
 
-    def step(self, state, starts) -> None:
+    def step(self, state, starts, before_waiting=None) -> None:
         """Give work to idle workers, tell holders where their unit begins, then wait for one message.
-        `state`: what assemble.py knows of every unit; `starts`: (first page, blank before) by unit."""
+        `state`: what assemble.py knows of every unit; `starts`: (first page, blank before) by unit;
+        `before_waiting()`: the parent's own work, done while the workers do theirs."""
         from multiprocessing.connection import wait
 
         if self.sending is not None:  # the book first, on every pipe
@@ -91,6 +92,8 @@ class Pool:
             last["out"].send(("drop",))  # every worker waits on a unit nobody lays out: make room
             last["holding"] = None
         busy = [w["conn"] for w in self.workers if w["busy"] is not None]
+        if before_waiting is not None:
+            before_waiting()
         if not busy:  # nothing to wait for and the book not done: give up, lay it out whole
             self.failed, self.error = True, "no unit can be laid out or written"
             return

@@ -103,6 +103,24 @@ def css_allows_units(css: str) -> bool:
     return True
 
 
+def with_section(unit: Unit, html: str) -> Unit | None:
+    """`unit` (laid out alone) with its section replaced by `html`, one section with the same id (the
+    index with every locator, rendered alone), its stand-in anchors made anew; None when `html` is
+    not such a section."""
+    try:
+        section = lxml_html.fragment_fromstring(html.strip())
+    except (etree.ParserError, ValueError):
+        return None
+    root = lxml_html.document_fromstring(unit.html)
+    body = root.find("body")
+    old = [child for child in body[1:]] if body is not None and len(body) == 2 else []
+    if not unit.alone or not old or section.tag != "section" or section.get("id") != unit.name:
+        return None
+    section.tail = old[0].tail
+    body.replace(old[0], section)
+    return _unit(root, unit.name, [section], alone=True)
+
+
 def number_links(links, pages: dict[str, int]) -> bool:
     """Write the page of each link's target as `data-page` (the number target-counter() would print
     there); False when a target has no page. Used here and by print/index_pages.py."""
