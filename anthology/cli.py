@@ -1,5 +1,5 @@
 """Command line: `anthology build`, `check`, `serve`, `new` and `import`; exit 0 success, 1 book problems, 2 bad usage,
-3 an internal error."""
+3 an internal error, 130 interrupted (Ctrl-C)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from anthology import __version__
 from anthology.errors import BookError, Problem
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 class _Parser(argparse.ArgumentParser):
@@ -163,6 +164,9 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     except OSError as exc:
         print(f"anthology: cannot write or read {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
         return EXIT_BOOK
+    except KeyboardInterrupt:  # Ctrl-C: the layout workers are stopped, nothing half-written is left
+        print("anthology: interrupted; earlier outputs are untouched.", file=stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug in the tool, not in the book: say so without a traceback
         if os.environ.get("ANTHOLOGY_DEBUG"):
             raise

@@ -202,3 +202,48 @@ def test_the_grayscale_edition_in_units_is_the_one_laid_out_whole(tmp_path, monk
     _build(manifest, tmp_path / "whole", tmp_path / "c2", monkeypatch, "--format", "pdf", ANTHOLOGY_UNITS="off")
     units, whole = tmp_path / "units" / "caspian-fixture.pdf", tmp_path / "whole" / "caspian-fixture.pdf"
     assert _pixels(units) == _pixels(whole)
+
+
+def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_the_last_outputs(tmp_path, monkeypatch):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    book = tmp_path / "book"
+    book.mkdir()
+    shutil.copy(REPO / "book.yaml", book / "book.yaml")
+    shutil.copytree(REPO / "chapters", book / "chapters")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kazakhstan-anthology.pdf").write_bytes(b"the last build's PDF")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONUNBUFFERED="1")
+    env.pop("ANTHOLOGY_UNITS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "anthology", "build", str(book / "book.yaml"), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    for line in proc.stdout:
+        if "laying out the print edition" in line:
+            break
+    time.sleep(0.3)  # the workers have parts in hand
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130, err
+    assert "interrupted; earlier outputs are untouched" in err and "Traceback" not in err, err
+    assert sorted(p.name for p in out.iterdir()) == ["kazakhstan-anthology.pdf"]
+    assert (out / "kazakhstan-anthology.pdf").read_bytes() == b"the last build's PDF"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the workers end too (their parent's pipes are closed)
+        alive = [proc for proc in Path("/proc").glob("[0-9]*/cmdline")
+                 if str(out).encode() in _read(proc)]
+        if not alive:
+            break
+        time.sleep(0.2)
+    assert not alive, alive
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:  # a process that ended meanwhile
+        return b""
