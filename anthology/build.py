@@ -305,14 +305,9 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
         entries = index.mark(book)
         layout = None
         reading_pdf = None
-        cover_job = None
         cover_from_pool = pool is not None and "epub" in made and not book.cover
-        if cover_from_pool:  # the generated cover, by a layout worker with nothing else to do
+        if cover_from_pool:  # the generated cover, by a layout worker before its first part
             pool.want_cover()
-        elif "epub" in made and not book.cover:  # the generated cover, on a core of its own meanwhile
-            from anthology.forked import Forked
-
-            cover_job = Forked(lambda: _render_cover(book, env))
         if any(f in made for f in ("pdf", "epub", "zine", "cover")):
             from anthology.print import assemble
 
@@ -389,7 +384,11 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                 from anthology.epub.pagelist import scopes_of
 
                 made_cover = pool.cover_png(book, scopes_of(book)) if cover_from_pool else None
-                cover_png, fetched = made_cover or (cover_job.result() if cover_job else _render_cover(book, env))
+                if made_cover is None:  # no workers (ANTHOLOGY_UNITS=off), or one failed: here, errors reported
+                    from anthology.print import cover
+
+                    made_cover = cover.render_png_recorded(book, env)
+                cover_png, fetched = made_cover
                 source.record_fetches(fetched)
             if written:
                 write_epub(pagelist.from_breaks(book, layout.breaks), cover_png)
@@ -405,15 +404,6 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     finally:
         outputs.discard()
     return report
-
-
-def _render_cover(book, env) -> tuple[bytes, list[str]]:
-    """The generated cover's PNG, and the files its layout read."""
-    from anthology.print import cover, pdf
-
-    with pdf.recording_fetches() as fetched:
-        png = cover.render_png(book, env)
-    return png, sorted(str(path) for path in fetched)
 
 
 def _keep_service_margins(book, env, entries, build_date, layout, preset, bleed: bool, progress):

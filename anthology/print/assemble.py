@@ -35,14 +35,11 @@ class Assembled:
     """The book's PDF made from units: what the rest of the build needs of its layout."""
 
     pages: int
-    anchors: dict[str, int]  # id -> page
     breaks: list[tuple[int, str | None, int]]  # pagelist.page_breaks() of every page
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     long_notes: frozenset[str] = frozenset()
     page_rules: str = ""
-    units: int = 0
-    laid_out: list[str] = field(default_factory=list)  # the units that were laid out (not cached)
 
 
 def enabled() -> bool:
@@ -142,10 +139,10 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
                 done = True
                 break
             if pool.failed:
-                return None
+                return _gave_up(pool)
             pool.step(state, starts, before_waiting=lambda: laid_hook(starts))
             if pool.failed:
-                return None
+                return _gave_up(pool)
             for name, notes in state.overflowing.items():  # a footnote too long: at the end of its piece
                 if name in ("front", "index"):  # the numbered front matter or index: the probe had none
                     return None
@@ -162,8 +159,6 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
         if own or not done:  # a pool left in the middle of its work is of no further use
             pool.close()
     final = names_in_order()
-    if has_index:
-        anchors.update({name: starts["index"][0] + page - 1 for name, page in state.laid["index"].anchors.items()})
     fresh = len(state.worked & set(final))
     cached = f", {len(final) - fresh} from the cache" if fresh < len(final) else ""
     progress(f"writing the PDF ({starts[final[-1]][0] + state.laid[final[-1]].count - 1} pages: "
@@ -171,11 +166,20 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     count = state.joiner.finish(final, target)
     for name in final:
         pdf.record_fetches(state.fetched.get(name, []))
-    return Assembled(pages=count, anchors=anchors, breaks=state.breaks(starts, final),
+    return Assembled(pages=count, breaks=state.breaks(starts, final),
                      warnings=_unique(w for name in final for w in state.warnings.get(name, [])),
                      refused=_unique(r for name in final for r in state.laid[name].refused),
-                     long_notes=long_notes, page_rules=page_rules, units=len(final),
-                     laid_out=sorted(state.worked))
+                     long_notes=long_notes, page_rules=page_rules)
+
+
+def _gave_up(pool) -> None:
+    """The workers failed: the caller lays the book out whole (and meets the error itself, if it is
+    one of the book's); with ANTHOLOGY_TRACE_UNITS=1 the workers' own report is shown."""
+    if os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1" and pool.error:
+        import sys
+
+        print(f"[units] laid out whole instead: {pool.error}", file=sys.stderr)
+    return None
 
 
 def _styles_allow_units(book, html: str) -> bool:
@@ -225,7 +229,7 @@ class _State:
         self.joiner = Joiner()
         self.units: dict[str, units_.Unit] = {}
         self.laid: dict[str, units_.Laid] = {}
-        self.pdfs: dict[str, bytes] = {}
+        self.pdfs: set[str] = set()  # units whose PDF is in the joiner
         self.fetched: dict[str, list[str]] = {}
         self.warnings: dict[str, list[str]] = {}
         self.overflowing: dict[str, list[str]] = {}
@@ -263,8 +267,9 @@ class _State:
                 pass
 
     def replace(self, unit: units_.Unit) -> None:
-        for table in (self.laid, self.pdfs, self.fetched, self.warnings):
+        for table in (self.laid, self.fetched, self.warnings):
             table.pop(unit.name, None)
+        self.pdfs.discard(unit.name)
         self.add(unit)
 
     def needs_layout(self, name: str, starts) -> bool:
@@ -280,7 +285,7 @@ class _State:
         entry = self._entry(unit, "pdf", start=list(starts[name]))
         content = entry.read("unit.pdf") if entry else None
         if content is not None:
-            self.pdfs[name] = content
+            self.pdfs.add(name)
             self.joiner.add(name, content, unit.owned)
             return False
         return True
@@ -303,7 +308,7 @@ class _State:
         return True
 
     def written(self, name: str, start: tuple[int, bool], data: bytes, warnings: list[str]) -> None:
-        self.pdfs[name] = data
+        self.pdfs.add(name)
         self.joiner.add(name, data, self.units[name].owned)  # here, while the workers go on
         self.warnings[name] = self.warnings.get(name, []) + warnings
         unit = self.units[name]

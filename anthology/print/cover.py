@@ -41,6 +41,14 @@ def render_png(book: Book, env, width: int = 1600) -> bytes:
     return png
 
 
+def render_png_recorded(book: Book, env) -> tuple[bytes, list[str]]:
+    """render_png(), and the files its layout read (for the build cache: the cover may be rendered in
+    a worker process, whose reads the build's own recording does not see)."""
+    with recording_fetches() as fetched:
+        png = render_png(book, env)
+    return png, sorted(str(path) for path in fetched)
+
+
 def _render(book: Book, html: str, width: int) -> bytes:
     import pypdfium2
 

@@ -75,7 +75,8 @@ class Pool:
             if name and worker["busy"] is None and name in starts and state.units[name].write:
                 worker["busy"] = ("write", name, starts[name])
                 worker["out"].send(("write", *starts[name]))
-        waiting = [name for name in state.order if name not in self.taken()
+        taken = self.taken()
+        waiting = [name for name in state.order if name not in taken
                    and name not in state.pdfs and state.needs_layout(name, starts)]
         if self.cover_wanted and not self.cover_sent:  # first: the units' work then fills both cores
             free = [w for w in self.workers if w["busy"] is None and w["holding"] is None]
@@ -102,7 +103,7 @@ class Pool:
             try:
                 message = conn.recv()
             except (EOFError, OSError):
-                self.failed = True
+                self.failed, self.error = True, "a worker ended without a word (killed, or out of memory)"
                 return
             kind, name, start = worker["busy"]
             worker["busy"] = None
@@ -180,16 +181,6 @@ class Pool:
         # pool's start, or when the program ends).
 
 
-def _cover(book) -> tuple[bytes, list[str]]:
-    """The generated cover's PNG, and the files its layout read (in a worker)."""
-    from anthology import templating
-    from anthology.print import cover, pdf
-
-    with pdf.recording_fetches() as fetched:
-        png = cover.render_png(book, templating.environment(book))
-    return png, sorted(str(path) for path in fetched)
-
-
 def _lower_priority() -> None:
     """Workers yield the processor to the parent when both want it: the parent's work (reading the
     book, joining) is what the workers wait for."""
@@ -255,7 +246,10 @@ def _work(conn, manifest: Path | None) -> None:
                 held = None
             elif message[0] == "cover":
                 try:
-                    conn.send(("cover", *_cover(book)))
+                    from anthology import templating
+                    from anthology.print import cover
+
+                    conn.send(("cover", *cover.render_png_recorded(book, templating.environment(book))))
                 except Exception:  # noqa: BLE001 - the parent renders it again and reports the error
                     conn.send(("cover-failed", traceback.format_exc()))
         except Exception:  # reported to the parent, which lays the book out whole instead

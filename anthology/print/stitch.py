@@ -57,14 +57,6 @@ class Joiner:
         return count
 
 
-def join(parts: list[tuple[bytes, list[str]]], target: Path) -> int:
-    """The PDFs of `parts` (each a unit's PDF and the ids it owns) joined in order into `target`."""
-    joiner = Joiner()
-    for number, (data, owned) in enumerate(parts):
-        joiner.add(str(number), data, owned)
-    return joiner.finish([str(number) for number in range(len(parts))], target)
-
-
 def _keep_destinations(source, owned: set[str]) -> list[tuple[str, object]]:
     """Only the named destinations of ids the unit holds are left in its PDF (WeasyPrint writes one
     flat /Names array); returns them, (name, [page, /XYZ, x, y, zoom])."""
