@@ -211,7 +211,7 @@ def store(entry_key: str, deps: dict[Path, str | None] | list[Path], blobs: dict
         _write_atomically(_entry_path(entry_key), json.dumps(record, sort_keys=True).encode())
         for digest in replaced:  # another entry may share one: it then becomes a miss, never wrong
             _remove(_blob_path(digest))
-        if prune_now:
+        if prune_now and names:  # only a store that brought blobs can take the cache over its limit
             prune()
     except OSError:
         pass
