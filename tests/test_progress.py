@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import pty
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -92,7 +94,7 @@ def test_a_long_index_is_laid_out_alone_and_numbered_from_its_pages(tmp_path, mo
                           "index: [" + ", ".join(terms) + "]\n"
                           "chapters:\n  - title: One\n    pieces: [piece.md]\n",
                           {"piece.md": "---\ntitle: The Piece\n---\n\n" + body + "\n"})
-    run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "pdf")
+    run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "pdf,epub")
     assert run.code == 0, run.err
     assert "laying out the index" in run.out and "whole book again" not in run.out, run.out
     assert ("parts" in run.out) == (units == "on"), run.out
@@ -107,3 +109,11 @@ def test_a_long_index_is_laid_out_alone_and_numbered_from_its_pages(tmp_path, mo
         where = [n + 1 for n, text in enumerate(texts[:first_index]) if term in text]
         found = index_text.split(term, 1)[1].split("Placename", 1)[0]
         assert [int(x) for x in found.replace(",", " ").split() if x.isdigit()][:len(where)] == where, term
+    # the EPUB's page list: each index page after the first begins with the entry that begins it in
+    # the PDF (its locators are counted as the text they are: a marker fell a page early before)
+    with zipfile.ZipFile(tmp_path / "out" / "long.epub") as epub:
+        index_xhtml = next(epub.read(name).decode() for name in epub.namelist() if name.endswith("index.xhtml"))
+    for number in range(first_index + 1, len(texts)):
+        after = re.sub(r"<[^>]+>", "", index_xhtml.split(f'id="page-{number + 1}"', 1)[1].split(">", 1)[1])
+        assert re.match(r"\s*Placename\d\d", after), (number + 1, after[:80])
+        assert after.split()[0] == re.search(r"Placename\d\d", texts[number]).group(0), number + 1

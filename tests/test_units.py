@@ -204,7 +204,8 @@ def test_the_grayscale_edition_in_units_is_the_one_laid_out_whole(tmp_path, monk
     assert _pixels(units) == _pixels(whole)
 
 
-def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_the_last_outputs(tmp_path, monkeypatch):
+@pytest.mark.parametrize("delay", [0.0, 0.3])  # while the book is sent to the workers; while they lay out
+def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_the_last_outputs(tmp_path, monkeypatch, delay):
     import signal
     import subprocess
     import sys
@@ -225,7 +226,7 @@ def test_ctrl_c_stops_the_build_and_its_workers_and_leaves_the_last_outputs(tmp_
     for line in proc.stdout:
         if "laying out the print edition" in line:
             break
-    time.sleep(0.3)  # the workers have parts in hand
+    time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     err = proc.communicate(timeout=60)[1]
     assert proc.returncode == 130, err

@@ -79,7 +79,7 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     has_index = "index" in pieces
     scopes = pagelist.scopes_of(book)
     state = _State(book, scopes, css)
-    probe = units_.Unit(_PROBE, pieces["front"].html, pieces["front"].owned, alone=False, write=False)
+    probe = units_.probe(pieces["front"], _PROBE)
     state.add(probe)
     for name in order:
         state.add(pieces[name])
@@ -151,8 +151,7 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
                 wanted = "front" if name == _PROBE else name
                 if remade is None or wanted not in remade:
                     return None
-                state.replace(remade[name] if name != _PROBE else units_.Unit(
-                    _PROBE, remade["front"].html, remade["front"].owned, alone=False, write=False))
+                state.replace(remade[name] if name != _PROBE else units_.probe(remade["front"], _PROBE))
                 pieces = {**pieces, **{k: v for k, v in remade.items() if k != "index"}}
             state.overflowing.clear()
     finally:

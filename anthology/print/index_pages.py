@@ -64,14 +64,14 @@ def _index_alone(html: str, pages: dict[str, int], start: int) -> str | None:
     for child in list(body)[1:-1]:
         body.remove(child)
     body[0].tail = "\n"
-    from anthology.print.units import number_links
+    from anthology.print.units import number_locators
 
-    if not number_links([link for link in index[0].iter("a")
-                         if "index-locator" in (link.get("class") or "").split()], pages):
+    rule = number_locators([link for link in index[0].iter("a")
+                            if "index-locator" in (link.get("class") or "").split()], pages)
+    if rule is None:
         return None
     style = etree.SubElement(root.find("head"), "style")
-    style.text = (f"@page :first {{ counter-reset: page {start - _FIRST_PAGE} }}\n"
-                  ".index-locator::after { content: attr(data-page) !important }\n")
+    style.text = f"@page :first {{ counter-reset: page {start - _FIRST_PAGE} }}\n{rule}\n"
     return "<!DOCTYPE html>\n" + lxml_html.tostring(root, encoding="unicode")
 
 

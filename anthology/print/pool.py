@@ -194,8 +194,8 @@ def _send_all(messages) -> None:
     for connection, message in messages:
         try:
             connection.send(message)
-        except OSError:  # a worker gone: the pool notices when it waits for it
-            pass
+        except (OSError, TypeError, ValueError):  # a worker gone (the pool notices when it waits
+            pass  # for it), or the pool closed under this thread (Ctrl-C): TypeError from a closed handle
 
 
 class _Duplex:

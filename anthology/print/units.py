@@ -7,13 +7,16 @@ sets the running head of left-hand pages), so that it begins on a right-hand pag
 book; the half-title and the blank page after it are then left out. Once the pages before it are
 counted, its margin boxes (folios, running heads) are made again with the page counter moved, and
 it is written. Page numbers printed in the text (the contents, the index's locators) are written in
-as `data-page`. A link into another unit points at a stand-in anchor, out of the flow; print/stitch.py
-gives every name its real destination when the units' PDFs are joined.
+as `data-page`. A link into another unit would be dropped by WeasyPrint (no such anchor): the name is
+given to the unit's first page once it is laid out (no element to parse, style and lay out: a
+thousand of them cost the index of a 400-page book 0.7 s), and print/stitch.py gives every name its
+real destination when the units' PDFs are joined.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from pathlib import Path
 from contextlib import contextmanager
@@ -38,6 +41,7 @@ class Unit:
     owned: list[str] = field(default_factory=list)  # every id defined in it (the destinations it gives)
     alone: bool = True  # laid out after the half-title, which is then left out
     write: bool = True  # False for the front matter laid out only to count its pages
+    wanted: list[str] = field(default_factory=list)  # ids it links to that other units hold
 
 
 def split(html: str) -> list[Unit] | None:
@@ -63,24 +67,21 @@ def split(html: str) -> list[Unit] | None:
 
 
 def _unit(root, name: str, group: list, alone: bool) -> Unit:
-    """The book's document with only this group's sections (after the half-title when `alone`), and a
-    stand-in anchor for every link target it names but does not hold."""
+    """The book's document with only this group's sections (after the half-title when `alone`), and
+    the link targets it names but does not hold."""
     tree = etree.Element(root.tag, dict(root.attrib))  # the document's head, and only these sections
     tree.append(copy.deepcopy(root.find("head")))
     body = etree.SubElement(tree, "body", dict(root.find("body").attrib))
     body.text = "\n"
     for section in ([root.find("body")[0]] if alone else []) + group:
         body.append(copy.deepcopy(section))
-    first = body[1] if alone else body[0]
     owned = [element.get("id") for section in (body[1:] if alone else body) for element in section.iter()
              if element.get("id")]
     held = set(owned) | ({HALF_TITLE} if alone else set())
     wanted = sorted({link.get("href")[1:] for link in body.iter("a")
                      if (link.get("href") or "").startswith("#") and link.get("href")[1:] not in held})
-    for target in reversed(wanted):
-        stand_in = etree.Element("span", id=target, style="position: absolute")
-        first.insert(0, stand_in)
-    return Unit(name, "<!DOCTYPE html>\n" + lxml_html.tostring(tree, encoding="unicode"), owned, alone)
+    return Unit(name, "<!DOCTYPE html>\n" + lxml_html.tostring(tree, encoding="unicode"), owned, alone,
+                wanted=wanted)
 
 
 # What only a layout of the whole book can get right: the number of pages, page numbers of other
@@ -105,7 +106,7 @@ def css_allows_units(css: str) -> bool:
 
 def with_section(unit: Unit, html: str) -> Unit | None:
     """`unit` (laid out alone) with its section replaced by `html`, one section with the same id (the
-    index with every locator, rendered alone), its stand-in anchors made anew; None when `html` is
+    index with every locator, rendered alone), the targets it names found anew; None when `html` is
     not such a section."""
     try:
         section = lxml_html.fragment_fromstring(html.strip())
@@ -132,24 +133,56 @@ def number_links(links, pages: dict[str, int]) -> bool:
     return True
 
 
+def number_locators(links, pages: dict[str, int]) -> str | None:
+    """Write the page of each of the index's locators in, and return the rule that prints it (None
+    when a target has no page). Written as the locator's text when the locators are empty (as in
+    templates/parts/index.html): a third faster to lay out than generated content, for the same
+    pixels; else as `data-page`. Used here and by print/index_pages.py."""
+    if not number_links(links, pages):
+        return None
+    if any(len(link) or link.text for link in links):
+        return _NUMBERED["index"][1]
+    for link in links:
+        link.text = link.get("data-page")
+    return ".index-locator::after { content: none !important }"
+
+
 def with_pages(unit: Unit, pages: dict[str, int]) -> Unit | None:
     """`unit` with the page numbers of the contents or the index written in (as the whole book's
     target-counter() would print them); None when a target has no page."""
     if unit.name not in ("front", "index"):
         return unit
     root = lxml_html.document_fromstring(unit.html)
-    marker, rule = _NUMBERED["toc" if unit.name == "front" else "index"]
-    if marker == "toc-list":
-        links = [link for link in root.iter("a")
-                 if any(marker in (ol.get("class") or "").split() for ol in link.iterancestors("ol"))]
-    else:
-        links = [link for link in root.iter("a") if marker in (link.get("class") or "").split()]
-    if not number_links(links, pages):
+    links, rule = _numbered_links(root, "toc" if unit.name == "front" else "index")
+    if unit.name == "index":
+        rule = number_locators(links, pages)
+    elif not number_links(links, pages):
+        rule = None
+    if rule is None:
         return None
     style = etree.SubElement(root.find("head"), "style")
     style.text = rule
     html = "<!DOCTYPE html>\n" + lxml_html.tostring(root, encoding="unicode")
-    return Unit(unit.name, html, unit.owned, unit.alone, write=True)
+    return dataclasses.replace(unit, html=html, write=True)
+
+
+def probe(front: Unit, name: str) -> Unit:
+    """The front matter laid out only to count its pages, before the pages of the others are known:
+    its contents numbered 1 throughout (a number of the kind it will have)."""
+    links, _ = _numbered_links(lxml_html.document_fromstring(front.html), "toc")
+    pages = {(link.get("href") or "").removeprefix("#"): 1 for link in links}
+    numbered = with_pages(front, pages) or front
+    return dataclasses.replace(numbered, name=name, alone=False, write=False)
+
+
+def _numbered_links(root, kind: str) -> tuple[list, str]:
+    """The links of the contents ("toc") or the index's locators ("index") whose numbers are written
+    in, and the rule that prints them."""
+    marker, rule = _NUMBERED[kind]
+    if kind == "toc":
+        return [link for link in root.iter("a")
+                if any(marker in (ol.get("class") or "").split() for ol in link.iterancestors("ol"))], rule
+    return [link for link in root.iter("a") if marker in (link.get("class") or "").split()], rule
 
 
 @dataclass
@@ -207,6 +240,9 @@ class LaidOut:
             first = 1
         counted = self.result.context.page_maker[self.skip + 1][3][1].get("page", [self.skip + 1])[0]
         _renumber(self.result, start - counted)
+        names = pages[self.skip].anchors  # the places it links to in other units, for the links to stay
+        for target in self.unit.wanted:
+            names.setdefault(target, (0, 0, 0, 0))
         document = self.result.document.copy(pages[first:])
         with pdf.captured_warnings() as warnings:
             data = document.write_pdf()
