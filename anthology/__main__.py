@@ -2,6 +2,6 @@
 
 import sys
 
-from anthology.cli import main
+from anthology.cli import run
 
-sys.exit(main())
+sys.exit(run())

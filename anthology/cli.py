@@ -77,6 +77,22 @@ def _print_problems(problems: list[Problem], stream) -> None:
         print(str(problem), file=stream)
 
 
+_INTERRUPTED: list[bool] = []  # whether a Ctrl-C was handled (see run())
+
+
+def run() -> int:
+    """The `anthology` command: main() on sys.argv. After a Ctrl-C it handled, the process ends at
+    once with main()'s code: CPython 3.11 remembers a KeyboardInterrupt raised inside exec() of a
+    string (dataclasses make their methods so while a module is imported), caught or not, and would
+    end the process by SIGINT after main() returned (exit status -2 instead of 130 or 0)."""
+    code = main()
+    if any(_INTERRUPTED):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
 def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -102,7 +118,9 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     if args.command == "serve":
         from anthology.web.preview import serve
 
-        return serve(args.manifest, args.out, args.host, args.port, stdout, stderr)
+        code = serve(args.manifest, args.out, args.host, args.port, stdout, stderr)
+        _INTERRUPTED.append(code == EXIT_OK)  # the preview ends on Ctrl-C only
+        return code
     from anthology import build as builder  # here, not at the top: `--help` imports nothing heavy
 
     try:
@@ -165,6 +183,7 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         print(f"anthology: cannot write or read {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
         return EXIT_BOOK
     except KeyboardInterrupt:  # Ctrl-C: the layout workers are stopped, nothing half-written is left
+        _INTERRUPTED.append(True)
         print("anthology: interrupted; earlier outputs are untouched.", file=stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug in the tool, not in the book: say so without a traceback
