@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from contextlib import contextmanager
 from html import escape
@@ -181,8 +182,11 @@ def remembered_conversions():
         _USED.clear()
 
 
+@functools.lru_cache(maxsize=4096)
 def inline(text: str) -> str:
-    """Markdown for a single line (titles, credits): inline markup only, escaped and sanitized."""
+    """Markdown for a single line (titles, credits): inline markup only, escaped and sanitized.
+    Remembered (a pure function of the text): the templates ask for each title several times (the
+    contents, the running heads, the credits, the EPUB's navigation), a thousand times at 10x."""
     _MD.reset()
     body = _MD.convert(text.replace("\n", " "))
     root = lxml_html.fragment_fromstring(body or "<p></p>", create_parent="div")
