@@ -127,3 +127,68 @@ def test_good_images_of_every_kind_still_build(tmp_path):
         text + '\n![A circle](../img/good.svg "Circle")\n\n![A square](../img/good.png "Square")\n', encoding="utf-8")
     run = run_cli("check", manifest)
     assert run.code == 0, run.err
+
+
+def _png(kind: str) -> bytes:
+    """A 90 x 60 picture with detail in every row (gradients and noise), saved as `kind`."""
+    import random
+
+    rng = random.Random(7)
+    image = Image.new("RGB", (90, 60))
+    image.putdata([((x * 3) % 256, (y * 4) % 256, rng.randrange(256)) for y in range(60) for x in range(90)])
+    out = io.BytesIO()
+    if kind == "gray":
+        image.convert("L").save(out, format="PNG", compress_level=9)
+    elif kind == "palette":
+        image.convert("P", palette=Image.Palette.ADAPTIVE, colors=16).save(out, format="PNG")
+    elif kind == "rgba":
+        image.putalpha(Image.linear_gradient("L").resize((90, 60)))
+        image.save(out, format="PNG")
+    elif kind == "rgb16":  # 16 bits a sample: Pillow writes it from a 16-bit grey picture
+        Image.frombytes("I;16", (90, 60), bytes(rng.randrange(256) for _ in range(90 * 60 * 2))).save(out, format="PNG")
+    else:  # not as Pillow would write it again (level 6): the rows written tell which were used
+        image.save(out, format="PNG", compress_level=9)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["rgb", "gray", "palette", "rgba", "rgb16"])
+def test_a_png_written_with_its_own_rows_shows_the_same_pixels(tmp_path, monkeypatch, kind):
+    """print/pngdata.py gives the PDF a PNG's own compressed rows when it can (8-bit grey or RGB,
+    not interlaced) instead of WeasyPrint decoding and encoding it again: the page looks the same,
+    pixel for pixel, as with WeasyPrint's own encoding, for those PNGs and for every other kind."""
+    import pypdfium2
+    import weasyprint
+    from weasyprint.images import RasterImage
+
+    from anthology.print import pdf, pngdata  # noqa: F401 (pdf installs the pass-through)
+
+    data = _png(kind)
+    (tmp_path / "picture.png").write_bytes(data)
+    html = weasyprint.HTML(string='<img src="picture.png" style="width: 12cm; image-rendering: pixelated">',
+                           base_url=str(tmp_path) + "/")
+
+    def pixels(pdf_bytes: bytes) -> bytes:
+        page = pypdfium2.PdfDocument(pdf_bytes)[0]
+        return page.render(scale=2).to_pil().tobytes()
+
+    ours = html.write_pdf()
+    monkeypatch.setattr(RasterImage, "_get_png_data", staticmethod(pngdata.ENCODE))
+    theirs = html.write_pdf()
+    assert pixels(ours) == pixels(theirs)
+    rows = pngdata.idat(data, Image.open(io.BytesIO(data)).mode)
+    assert (rows is not None) == (kind in ("rgb", "gray"))
+    if rows is not None:  # written as they are (the file's rows), which WeasyPrint would not have done
+        assert rows in ours and rows not in theirs
+
+
+def test_an_interlaced_or_odd_png_is_encoded_again():
+    from anthology.print import pngdata
+
+    data = bytearray(_png("rgb"))
+    assert pngdata.idat(bytes(data), "RGB") is not None
+    assert pngdata.idat(bytes(data), "L") is None  # the mode Pillow read must be the file's
+    interlaced = data[:]
+    interlaced[8 + 8 + 12] = 1  # IHDR's interlace method: Adam7
+    assert pngdata.idat(bytes(interlaced), "RGB") is None
+    assert pngdata.idat(bytes(data[:40]), "RGB") is None  # cut short
+    assert pngdata.idat(b"GIF89a", "RGB") is None

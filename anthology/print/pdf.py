@@ -15,11 +15,13 @@ from weasyprint.urls import URLFetcher
 
 from anthology import templating as templates
 from anthology.book.model import Book
+from anthology.print import pngdata
 from anthology.print.source import (  # noqa: F401 (this module's names before source.py existed)
     _RECORDERS, DEFAULT_BLEED, MIN_MEDIA_MARGIN, book_html, page_css, press_bleed, press_margin, print_label,
     record_fetches, recording_fetches, set_bleed_box)
 
 LOGGER = logging.getLogger("weasyprint")
+pngdata.install()  # a PNG's own rows written as they are
 
 
 class BookFetcher(URLFetcher):
