@@ -136,6 +136,30 @@ def test_one_worker_or_two_give_the_same_files(tmp_path, monkeypatch):
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "three")
 
 
+def test_credits_longer_than_the_last_chapter_are_laid_out_first_and_give_the_same_book(tmp_path, monkeypatch, capfd):
+    """The unit laid out last delays the index: credits longer than the last chapter are laid out
+    right after the front matter's probe and held (with a chapter) until their first page is known."""
+    from book_helpers import write_book
+
+    pieces = {f"p{n:02d}.md": f"---\ntitle: Piece {n}\ncredits: \"First printed in the Steppe Review, issue {n}; "
+              f"translated by a volunteer of the Almaty reading circle, with the author's permission.\"\n---\n\n"
+              + f"Text of piece {n}. " * 40 + "\n" for n in range(24)}
+    pieces["last.md"] = "---\ntitle: Last\n---\n\nA short last piece.\n"
+    manifest = write_book(tmp_path / "book", "title: Long Credits\nlanguage: en\noutput: credits\n"
+                          "chapters:\n  - title: Many\n    pieces: [" + ", ".join(f"p{n:02d}.md" for n in range(24)) + "]\n"
+                          "  - title: Short\n    pieces: [last.md]\n", pieces)
+    capfd.readouterr()
+    _build(manifest, tmp_path / "one", tmp_path / "c1", monkeypatch, ANTHOLOGY_JOBS="1", ANTHOLOGY_TRACE_UNITS="1")
+    laid = re.findall(r"\] lay (\S+)", capfd.readouterr().err)
+    assert laid[:2] == ["front-count", "credits"] and "credits" not in laid[2:], laid
+    _build(manifest, tmp_path / "two", tmp_path / "c2", monkeypatch, ANTHOLOGY_JOBS="2")
+    _build(manifest, tmp_path / "whole", tmp_path / "c3", monkeypatch, ANTHOLOGY_UNITS="off")
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    one, whole = tmp_path / "one" / "credits.pdf", tmp_path / "whole" / "credits.pdf"
+    assert _structure(one) == _structure(whole)
+    assert _pixels(one) == _pixels(whole)
+
+
 def test_a_long_footnote_in_a_unit_goes_after_its_piece_as_in_the_whole_book(tmp_path, monkeypatch):
     manifest = copy_fixture("full", tmp_path / "book")
     piece = manifest.parent / "one" / "report.md"

@@ -83,6 +83,10 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     state.add(probe)
     for name in order:
         state.add(pieces[name])
+    if len(order) > 2 and len(pieces[order[-1]].html) > len(pieces[order[-2]].html):
+        # the unit laid out last delays the index and the contents: when the last unit (the credits,
+        # which list every piece) is longer than the one before it, it is laid out first instead
+        state.early = order[-1]
     own = pool is None or pool.failed
     if own:
         pool = Pool(min(jobs(), len(order) + 1))
@@ -237,7 +241,8 @@ class _State:
         self.final_starts: dict[str, tuple[int, bool]] = {}
         self.worked: set[str] = set()
         self.missed: set[tuple[str, tuple[int, bool]]] = set()
-        self.order: list[str] = []
+        self.order: list[str] = []  # reading order (the front matter's probe first)
+        self.early: str | None = None  # laid out right after the probe (lay_order())
 
     def key(self, unit: units_.Unit, kind: str) -> str:
         """A unit's place in the cache: one entry per unit of this book and page style (an edit
@@ -270,6 +275,14 @@ class _State:
             table.pop(unit.name, None)
         self.pdfs.discard(unit.name)
         self.add(unit)
+
+    def lay_order(self) -> list[str]:
+        """The order in which units are laid out: the reading order (a unit is written as soon as
+        the units before it are counted), but for `early`, put right after the front matter's probe."""
+        if self.early not in self.order:
+            return self.order
+        rest = [name for name in self.order if name != self.early]
+        return rest[:1] + [self.early] + rest[1:]
 
     def needs_layout(self, name: str, starts) -> bool:
         """Whether the unit must be laid out (again); a PDF found in the cache is taken meanwhile."""

@@ -14,6 +14,9 @@ from pathlib import Path
 from anthology.print import units as units_
 
 
+HOLD = 2  # units a worker may hold laid out, waiting for their first page (each holds its layout)
+
+
 def jobs() -> int:
     value = os.environ.get("ANTHOLOGY_JOBS", "")
     if value.isdigit() and int(value) > 0:
@@ -45,7 +48,7 @@ class Pool:
             to_parent.close()
             from_parent.close()
             self.workers.append({"conn": from_worker, "out": to_worker, "process": process,
-                                 "busy": None, "holding": None})
+                                 "busy": None, "holding": []})
 
     def give(self, book, scopes) -> None:
         """The book the units come from (once: a pool serves one build). Sent from a thread: a
@@ -71,27 +74,28 @@ class Pool:
             self.sending = None
 
         for worker in self.workers:
-            name = worker["holding"]
-            if name and worker["busy"] is None and name in starts and state.units[name].write:
-                worker["busy"] = ("write", name, starts[name])
-                worker["out"].send(("write", *starts[name]))
+            ready = [name for name in worker["holding"] if name in starts and state.units[name].write]
+            if ready and worker["busy"] is None:
+                worker["busy"] = ("write", ready[0], starts[ready[0]])
+                worker["out"].send(("write", ready[0], *starts[ready[0]]))
         taken = self.taken()
-        waiting = [name for name in state.order if name not in taken
+        waiting = [name for name in state.lay_order() if name not in taken
                    and name not in state.pdfs and state.needs_layout(name, starts)]
         if self.cover_wanted and not self.cover_sent:  # first: the units' work then fills both cores
-            free = [w for w in self.workers if w["busy"] is None and w["holding"] is None]
+            free = [w for w in self.workers if w["busy"] is None and not w["holding"]]
             if free:
                 self._send_cover(free[-1])
         for worker in self.workers:
-            if worker["busy"] is None and worker["holding"] is None and waiting:
+            if worker["busy"] is None and len(worker["holding"]) < HOLD and waiting:
                 name = waiting.pop(0)
                 worker["busy"] = ("lay", name, None)
                 state.worked.add(name)
                 worker["out"].send(("lay", state.units[name]))
-        if waiting and all(w["holding"] and w["busy"] is None for w in self.workers):
-            last = max(self.workers, key=lambda w: state.order.index(w["holding"]))
-            last["out"].send(("drop",))  # every worker waits on a unit nobody lays out: make room
-            last["holding"] = None
+        if waiting and all(len(w["holding"]) >= HOLD and w["busy"] is None for w in self.workers):
+            last = max(self.workers, key=lambda w: max(map(state.order.index, w["holding"])))
+            name = max(last["holding"], key=state.order.index)
+            last["out"].send(("drop", name))  # every worker waits on units nobody lays out: make room
+            last["holding"].remove(name)
         busy = [w["conn"] for w in self.workers if w["busy"] is not None]
         if before_waiting is not None:
             before_waiting()
@@ -117,12 +121,12 @@ class Pool:
             if message[0] == "laid":
                 _, laid, fetched = message
                 if not state.laid_out(name, laid, fetched) or not state.units[name].write:
-                    worker["out"].send(("drop",))
+                    worker["out"].send(("drop", name))
                 else:
-                    worker["holding"] = name
+                    worker["holding"].append(name)
             elif message[0] == "pdf":
                 _, data, warnings = message
-                worker["holding"] = None
+                worker["holding"].remove(name)
                 if starts.get(name) == start:
                     state.written(name, start, data, warnings)
 
@@ -140,7 +144,7 @@ class Pool:
             self.sending.join()
             self.sending = None
         if not self.cover_sent:
-            idle = [w for w in self.workers if w["busy"] is None and w["holding"] is None]
+            idle = [w for w in self.workers if w["busy"] is None and not w["holding"]]
             if not idle:
                 return None
             self._send_cover(idle[0])
@@ -160,7 +164,7 @@ class Pool:
         worker["out"].send(("cover",))
 
     def taken(self) -> set[str]:
-        return {w["holding"] for w in self.workers if w["holding"]} | \
+        return {name for w in self.workers for name in w["holding"]} | \
                {w["busy"][1] for w in self.workers if w["busy"] and w["busy"][0] != "cover"}
 
     def close(self) -> None:
@@ -218,7 +222,7 @@ def _work(conn, manifest: Path | None) -> None:
 
     book = scopes = None
 
-    held = None
+    held: dict[str, units_.LaidOut] = {}  # laid out, waiting to be told where they begin
     trace = os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1"
     while True:
         try:
@@ -234,16 +238,16 @@ def _work(conn, manifest: Path | None) -> None:
                 continue
             if message[0] == "lay":
                 with pdf.recording_fetches() as fetched:
-                    held = units_.LaidOut(book, message[1], scopes)
-                conn.send(("laid", held.laid, sorted(str(p) for p in fetched)))
+                    laid = held[message[1].name] = units_.LaidOut(book, message[1], scopes)
+                conn.send(("laid", laid.laid, sorted(str(p) for p in fetched)))
             elif message[0] == "write":
-                before = len(held.result.warnings)
+                laid = held.pop(message[1])
+                before = len(laid.result.warnings)
                 with pdf.recording_fetches():
-                    data = held.write(message[1], message[2])
-                conn.send(("pdf", data, held.result.warnings[before:]))
-                held = None
+                    data = laid.write(message[2], message[3])
+                conn.send(("pdf", data, laid.result.warnings[before:]))
             elif message[0] == "drop":
-                held = None
+                held.pop(message[1], None)
             elif message[0] == "cover":
                 try:
                     from anthology import templating
@@ -253,9 +257,9 @@ def _work(conn, manifest: Path | None) -> None:
                 except Exception:  # noqa: BLE001 - the parent renders it again and reports the error
                     conn.send(("cover-failed", traceback.format_exc()))
         except Exception:  # reported to the parent, which lays the book out whole instead
-            held = None
+            held.clear()
             conn.send(("error", traceback.format_exc()))
         if trace:
-            what = message[1].name if message[0] == "lay" else ""
+            what = message[1].name if message[0] == "lay" else message[1] if message[0] in ("write", "drop") else ""
             print(f"[unit {os.getpid()} {time.time() % 100:6.2f}] {message[0]} {what} "
                   f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
