@@ -192,3 +192,37 @@ def test_an_interlaced_or_odd_png_is_encoded_again():
     assert pngdata.idat(bytes(interlaced), "RGB") is None
     assert pngdata.idat(bytes(data[:40]), "RGB") is None  # cut short
     assert pngdata.idat(b"GIF89a", "RGB") is None
+
+
+@pytest.mark.parametrize("kind", ["palette", "palette-transparent", "one-bit"])
+def test_a_palette_png_is_made_rgb_once_and_prints_as_weasyprint_would(tmp_path, monkeypatch, kind):
+    """print/pngdata.py: the RGB PNG WeasyPrint makes of a palette (or 1-bit) PNG is made once and
+    kept in the build cache, keyed by the file's content; the PDF is the very PDF WeasyPrint's own
+    conversion gives. A PNG with transparency is left to WeasyPrint."""
+    import hashlib
+
+    from anthology import cache
+    from anthology.print import pngdata
+
+    image = Image.open(io.BytesIO(_png("rgb")))
+    out = io.BytesIO()
+    if kind == "one-bit":
+        image.convert("1").save(out, format="PNG")
+    else:
+        image.convert("P", palette=Image.Palette.ADAPTIVE, colors=16).save(
+            out, format="PNG", **({"transparency": 0} if kind == "palette-transparent" else {}))
+    data = out.getvalue()
+    manifest = _book(tmp_path / "book", "drawing.png", data)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    run = run_cli("build", manifest, "--out", tmp_path / "ours", "--format", "pdf")
+    assert run.code == 0, run.err
+    kept = cache.lookup(cache.key("png-as-rgb", hashlib.sha256(data).hexdigest()))
+    assert (kept is not None) == (kind != "palette-transparent")
+
+    monkeypatch.setattr(pngdata, "as_rgb", lambda path: None)  # WeasyPrint converts it, as before
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-cache"))
+    run = run_cli("build", manifest, "--out", tmp_path / "theirs", "--format", "pdf")
+    assert run.code == 0, run.err
+    ours, theirs = (tmp_path / name / "pictures.pdf" for name in ("ours", "theirs"))
+    assert ours.read_bytes() == theirs.read_bytes()

@@ -45,6 +45,8 @@ class BookFetcher(URLFetcher):
                     served.add(path)
                 if self.grayscale:
                     return self._gray(url, path, headers)
+                if path.suffix.lower() == ".png" and (converted := pngdata.as_rgb(path)) is not None:
+                    return _served(url, converted, "image/png")
                 return super().fetch(url, headers)
         self.refused.append(url)
         raise ValueError(f"refused (outside the book): {url}")
@@ -55,13 +57,10 @@ class BookFetcher(URLFetcher):
 
         from anthology.print import grayscale
 
-        class Converted(URLFetcherResponse):
-            path = None  # WeasyPrint would embed the file at the URL's path, not these bytes
-
         suffix = path.suffix.lower()
         if suffix in grayscale.RASTER:
             data, mime = grayscale.image(path)
-            return Converted(url, body=data, headers={"Content-Type": mime})
+            return _served(url, data, mime)
         if suffix == ".css":
             text = grayscale.stylesheet(path.read_text(encoding="utf-8"))
             return URLFetcherResponse(url, body=text, headers={"Content-Type": "text/css"})
@@ -69,6 +68,16 @@ class BookFetcher(URLFetcher):
             text = grayscale.svg(path.read_text(encoding="utf-8"))
             return URLFetcherResponse(url, body=text, headers={"Content-Type": "image/svg+xml"})
         return super().fetch(url, headers)
+
+
+def _served(url: str, data: bytes, mime: str):
+    """A response with bytes other than the file's at `url` (a converted image)."""
+    from weasyprint.urls import URLFetcherResponse
+
+    class Converted(URLFetcherResponse):
+        path = None  # WeasyPrint would embed the file at the URL's path, not these bytes
+
+    return Converted(url, body=data, headers={"Content-Type": mime})
 
 
 @dataclass
