@@ -306,8 +306,14 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
         layout = None
         reading_pdf = None
         cover_from_pool = pool is not None and "epub" in made and not book.cover
-        if cover_from_pool:  # the generated cover, by a layout worker before its first part
-            pool.want_cover()
+        if cover_from_pool:  # the generated cover: from the cache, else by a layout worker first
+            from anthology.print import cover
+
+            cached_cover = cover.cached_png(book, env)
+            if cached_cover is not None:
+                pool.cover = (cached_cover, [])
+            else:
+                pool.want_cover()
         if any(f in made for f in ("pdf", "epub", "zine", "cover")):
             from anthology.print import assemble
 

@@ -129,6 +129,22 @@ def test_an_edit_lays_out_its_chapter_only_and_gives_what_a_clean_build_gives(tm
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
 
 
+def test_an_edit_of_one_chapter_starts_one_worker_only(tmp_path, monkeypatch, capfd):
+    """The workers after the first import WeasyPrint only once they have work: an edit that lays out
+    one chapter leaves the other core to the first worker (and the cover comes from the cache)."""
+    manifest = copy_fixture("full", tmp_path / "book")
+    capfd.readouterr()
+    _build(manifest, tmp_path / "out", tmp_path / "cache", monkeypatch, ANTHOLOGY_JOBS="2", ANTHOLOGY_TRACE_UNITS="1")
+    err = capfd.readouterr().err
+    assert len(re.findall(r"\] warm ", err)) == 2 and "] cover" in err, err  # a clean build: both, the cover
+    piece = manifest.parent / "one" / "report.md"
+    piece.write_text(piece.read_text(encoding="utf-8") + "\nOne sentence more.\n", encoding="utf-8")
+    _build(manifest, tmp_path / "out", tmp_path / "cache", monkeypatch, ANTHOLOGY_JOBS="2", ANTHOLOGY_TRACE_UNITS="1")
+    err = capfd.readouterr().err
+    assert len(re.findall(r"\] warm ", err)) == 1 and len(re.findall(r"\] lay ", err)) == 1, err
+    assert "] cover" not in err, err
+
+
 def test_one_worker_or_two_give_the_same_files(tmp_path, monkeypatch):
     manifest = copy_fixture("full", tmp_path / "book")
     _build(manifest, tmp_path / "one", tmp_path / "c1", monkeypatch, ANTHOLOGY_JOBS="1")

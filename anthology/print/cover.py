@@ -8,7 +8,7 @@ import io
 from anthology import cache
 from anthology import templating as templates
 from anthology.book.model import Book
-from anthology.print.pdf import PrintResult, lay_out, recording_fetches
+from anthology.print.source import recording_fetches  # (print/pdf.py, WeasyPrint, only to lay one out)
 
 EPUB_WIDTH, EPUB_HEIGHT = 1200.0, 1800.0  # points: the 1600 × 2400 CSS px of the EPUB's cover image
 
@@ -21,8 +21,10 @@ def cover_html(book: Book, env, width: float, height: float, *, use_image: bool 
         unit=f"{width / 100:.4f}pt", cover_url=book.cover.as_uri() if (use_image and book.cover) else None)
 
 
-def lay_out_front(book: Book, width: float, height: float, env, **options) -> PrintResult:
-    """The front cover as a one-page document of `width` × `height` points."""
+def lay_out_front(book: Book, width: float, height: float, env, **options):
+    """The front cover as a one-page document (pdf.PrintResult) of `width` × `height` points."""
+    from anthology.print.pdf import lay_out
+
     return lay_out(book, cover_html(book, env, width, height), **options)
 
 
@@ -32,13 +34,20 @@ def render_png(book: Book, env, width: int = 1600) -> bytes:
     taken from the cache."""
     html = cover_html(book, env, EPUB_WIDTH, EPUB_HEIGHT, use_image=False)
     request = cache.key("cover", html, width)
-    entry = cache.lookup(request)
-    png = entry.read("cover.png") if entry else None
+    png = cached_png(book, env, width, html)
     if png is None:
         with recording_fetches() as fetched:
             png = _render(book, html, width)
         cache.store(request, sorted(fetched), {"cover.png": png})
     return png
+
+
+def cached_png(book: Book, env, width: int = 1600, html: str | None = None) -> bytes | None:
+    """The generated cover's PNG from the cache, if its HTML was rendered before (no layout: a
+    build asks before it wakes a worker for it)."""
+    html = html if html is not None else cover_html(book, env, EPUB_WIDTH, EPUB_HEIGHT, use_image=False)
+    entry = cache.lookup(cache.key("cover", html, width))
+    return entry.read("cover.png") if entry else None
 
 
 def render_png_recorded(book: Book, env) -> tuple[bytes, list[str]]:
@@ -51,6 +60,8 @@ def render_png_recorded(book: Book, env) -> tuple[bytes, list[str]]:
 
 def _render(book: Book, html: str, width: int) -> bytes:
     import pypdfium2
+
+    from anthology.print.pdf import lay_out
 
     pdf_bytes = lay_out(book, html).document.write_pdf()
     document = pypdfium2.PdfDocument(pdf_bytes)

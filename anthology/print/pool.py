@@ -40,28 +40,41 @@ class Pool:
         self.failed, self.error, self.given, self.sending = False, "", None, None
         self.cover_wanted, self.cover_sent, self.cover = False, False, None  # the generated cover
         self.workers = []
-        for _ in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
+        for rank in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
             from_worker, to_parent = context.Pipe(duplex=False)
             from_parent, to_worker = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), manifest), daemon=True)
+            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), manifest, rank), daemon=True)
             process.start()
             to_parent.close()
             from_parent.close()
             self.workers.append({"conn": from_worker, "out": to_worker, "process": process,
-                                 "busy": None, "holding": []})
+                                 "busy": None, "holding": [], "woken": rank == 0})
 
     def give(self, book, scopes) -> None:
-        """The book the units come from (once: a pool serves one build). Sent from a thread: a
-        worker still warming up does not read yet, and the book is more than a pipe holds."""
+        """The book the units come from (once: a pool serves one build). Sent to the first worker
+        from a thread (it may still be warming up, not reading, and the book is more than a pipe
+        holds); to the others with their first work (wake())."""
         import threading
 
         if self.given is None:
-            self.given = book
-            messages = [(worker["out"], ("book", book, scopes)) for worker in self.workers]
+            self.given = (book, scopes)
+            messages = [(worker["out"], ("book", book, scopes)) for worker in self.workers if worker["woken"]]
             self.sending = threading.Thread(target=_send_all, args=(messages,), daemon=True)
             self.sending.start()
-        elif self.given is not book:
+        elif self.given[0] is not book:
             raise ValueError("a pool serves one book")
+
+    def wake(self, worker) -> bool:
+        """A worker other than the first starts (imports WeasyPrint, warms up) with its first work:
+        an edit that lays out one unit leaves the processor to the first one (0.1 s of such a
+        rebuild on two cores). It waits for the book, so the book goes at once."""
+        if not worker["woken"]:
+            worker["woken"] = True
+            try:
+                worker["out"].send(("book", *self.given))
+            except OSError:
+                self.failed, self.error = True, "a worker ended before its first work"
+        return not self.failed
 
     def step(self, state, starts, before_waiting=None) -> None:
         """Give work to idle workers, tell holders where their unit begins, then wait for one message.
@@ -87,6 +100,8 @@ class Pool:
                 self._send_cover(free[-1])
         for worker in self.workers:
             if worker["busy"] is None and len(worker["holding"]) < HOLD and waiting:
+                if not self.wake(worker):
+                    return
                 name = waiting.pop(0)
                 worker["busy"] = ("lay", name, None)
                 state.worked.add(name)
@@ -137,6 +152,8 @@ class Pool:
     def cover_png(self, book, scopes) -> tuple[bytes, list[str]] | None:
         """The generated cover's PNG and the files it read, from a worker (waiting for it); None when
         the pool cannot give it (then the caller renders it, and reports its errors)."""
+        if isinstance(self.cover, tuple):  # from the cache, or rendered already
+            return self.cover
         if self.failed:
             return None
         self.give(book, scopes)
@@ -159,6 +176,8 @@ class Pool:
         return None if self.cover in (None, "failed") else self.cover
 
     def _send_cover(self, worker) -> None:
+        if not self.wake(worker):
+            return
         self.cover_sent = True
         worker["busy"] = ("cover", "", None)
         worker["out"].send(("cover",))
@@ -209,21 +228,34 @@ class _Duplex:
         self.recv, self.send = incoming.recv, outgoing.send
 
 
-def _work(conn, manifest: Path | None) -> None:
-    """A worker: lay out a unit, report it, write it when told where it begins (or drop it)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
-    _lower_priority()
+def _warm(manifest: Path | None, trace: bool):
+    """Import WeasyPrint (print/pdf.py) and warm up; returns print/pdf.py."""
+    started = time.perf_counter()
     from anthology.print import pdf
 
     if manifest is not None:
         units_.warm_up(manifest)
+    if trace:
+        print(f"[unit {os.getpid()} {time.time() % 100:6.2f}] warm  {time.perf_counter() - started:.2f} s",
+              file=sys.stderr)
+    return pdf
+
+
+def _work(conn, manifest: Path | None, rank: int = 0) -> None:
+    """A worker: lay out a unit, report it, write it when told where it begins (or drop it). The
+    first (rank 0) warms up at once, the others once woken by their first message (Pool.wake)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
+    _lower_priority()
+    trace = os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1"
+    cold = rank > 0  # WeasyPrint not imported yet
+    if not cold:
+        pdf = _warm(manifest, trace)
 
     book = scopes = None
 
     held: dict[str, units_.LaidOut] = {}  # laid out, waiting to be told where they begin
-    trace = os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1"
     while True:
         try:
             message = conn.recv()
@@ -231,6 +263,9 @@ def _work(conn, manifest: Path | None) -> None:
             return
         if message is None:
             return
+        if cold:
+            cold = False
+            pdf = _warm(manifest, trace)
         started = time.perf_counter()
         try:
             if message[0] == "book":
