@@ -126,7 +126,9 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
         from anthology.print.pool import Pool
 
         if assemble.enabled():  # the print edition's workers start now, and warm up while the book is read
-            pool = Pool(manifest=Path(manifest))
+            # (all of them for a first build; else the first one, the others once they have work)
+            first_build = not (out_dir.is_dir() and any(out_dir.glob("*.pdf")))
+            pool = Pool(manifest=Path(manifest), eager=first_build)
     try:
         import jinja2
 

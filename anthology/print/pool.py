@@ -33,7 +33,7 @@ class Pool:
     Started before the book is read (build.py), they import WeasyPrint and warm up (fonts, the
     hyphenation dictionary) meanwhile; give() hands them the book."""
 
-    def __init__(self, count: int | None = None, manifest: Path | None = None):
+    def __init__(self, count: int | None = None, manifest: Path | None = None, eager: bool = True):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -43,12 +43,14 @@ class Pool:
         for rank in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
             from_worker, to_parent = context.Pipe(duplex=False)
             from_parent, to_worker = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), manifest, rank), daemon=True)
+            woken = rank == 0 or eager
+            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), manifest, woken),
+                                      daemon=True)
             process.start()
             to_parent.close()
             from_parent.close()
             self.workers.append({"conn": from_worker, "out": to_worker, "process": process,
-                                 "busy": None, "holding": [], "woken": rank == 0})
+                                 "busy": None, "holding": [], "woken": woken})
 
     def give(self, book, scopes) -> None:
         """The book the units come from (once: a pool serves one build). Sent to the first worker
@@ -65,9 +67,10 @@ class Pool:
             raise ValueError("a pool serves one book")
 
     def wake(self, worker) -> bool:
-        """A worker other than the first starts (imports WeasyPrint, warms up) with its first work:
-        an edit that lays out one unit leaves the processor to the first one (0.1 s of such a
-        rebuild on two cores). It waits for the book, so the book goes at once."""
+        """Unless the pool is `eager` (a first build: every unit to lay out), a worker but the first
+        starts (imports WeasyPrint, warms up) with its first work: an edit that lays out one unit
+        leaves the processor to the first one (0.1 s of such a rebuild on two cores). It waits for
+        the book, so the book goes at once. False when the worker is gone."""
         if not worker["woken"]:
             worker["woken"] = True
             try:
@@ -241,15 +244,15 @@ def _warm(manifest: Path | None, trace: bool):
     return pdf
 
 
-def _work(conn, manifest: Path | None, rank: int = 0) -> None:
-    """A worker: lay out a unit, report it, write it when told where it begins (or drop it). The
-    first (rank 0) warms up at once, the others once woken by their first message (Pool.wake)."""
+def _work(conn, manifest: Path | None, woken: bool = True) -> None:
+    """A worker: lay out a unit, report it, write it when told where it begins (or drop it). It
+    warms up at once when `woken`, else with its first message (Pool.wake)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
     _lower_priority()
     trace = os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1"
-    cold = rank > 0  # WeasyPrint not imported yet
+    cold = not woken  # WeasyPrint not imported yet
     if not cold:
         pdf = _warm(manifest, trace)
 
