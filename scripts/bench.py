@@ -45,7 +45,11 @@ def tree_memory(pid: int, leave_out: tuple[str, ...] = ("java", "node", "chrom",
     while todo:  # the kernel's list of each process's children: cheaper than reading all of /proc
         member = todo.pop()
         tree.add(member)
-        for task in Path(f"/proc/{member}/task").glob("*/children"):
+        try:
+            tasks = list(Path(f"/proc/{member}/task").glob("*/children"))
+        except OSError:  # ended meanwhile
+            continue
+        for task in tasks:
             try:
                 todo += [int(child) for child in task.read_text().split()]
             except (OSError, ValueError):
