@@ -166,8 +166,13 @@ def test_credits_longer_than_the_last_chapter_are_laid_out_first_and_give_the_sa
                           "  - title: Short\n    pieces: [last.md]\n", pieces)
     capfd.readouterr()
     _build(manifest, tmp_path / "one", tmp_path / "c1", monkeypatch, ANTHOLOGY_JOBS="1", ANTHOLOGY_TRACE_UNITS="1")
-    laid = re.findall(r"\] lay (\S+)", capfd.readouterr().err)
+    steps = re.findall(r"\] (lay|write) (\S+)", capfd.readouterr().err)
+    laid = [name for step, name in steps if step == "lay"]
     assert laid[:2] == ["front-count", "credits"] and "credits" not in laid[2:], laid
+    # once the chapters are counted, the numbered contents are laid out as soon as the worker has
+    # room (it held the credits and the last chapter), before it writes the rest: the end of the
+    # build waits on the contents
+    assert steps.index(("lay", "front")) < steps.index(("write", "chapter-2")), steps
     _build(manifest, tmp_path / "two", tmp_path / "c2", monkeypatch, ANTHOLOGY_JOBS="2")
     _build(manifest, tmp_path / "whole", tmp_path / "c3", monkeypatch, ANTHOLOGY_UNITS="off")
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")

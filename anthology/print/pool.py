@@ -89,26 +89,27 @@ class Pool:
             self.sending.join()
             self.sending = None
 
+        taken = self.taken()
+        waiting = [name for name in state.lay_order() if name not in taken
+                   and name not in state.pdfs and state.needs_layout(name, starts)]
+        if waiting and set(waiting) <= state.last:  # only the contents and index are left to lay
+            for worker in self.workers:  # out: the end of the build waits on them, not on writes
+                if worker["busy"] is None and len(worker["holding"]) < HOLD and waiting:
+                    if not self._lay(worker, waiting.pop(0), state):
+                        return
         for worker in self.workers:
             ready = [name for name in worker["holding"] if name in starts and state.units[name].write]
             if ready and worker["busy"] is None:
                 worker["busy"] = ("write", ready[0], starts[ready[0]])
                 worker["out"].send(("write", ready[0], *starts[ready[0]]))
-        taken = self.taken()
-        waiting = [name for name in state.lay_order() if name not in taken
-                   and name not in state.pdfs and state.needs_layout(name, starts)]
         if self.cover_wanted and not self.cover_sent:  # first: the units' work then fills both cores
             free = [w for w in self.workers if w["busy"] is None and not w["holding"]]
             if free:
                 self._send_cover(free[-1])
         for worker in self.workers:
             if worker["busy"] is None and len(worker["holding"]) < HOLD and waiting:
-                if not self.wake(worker):
+                if not self._lay(worker, waiting.pop(0), state):
                     return
-                name = waiting.pop(0)
-                worker["busy"] = ("lay", name, None)
-                state.worked.add(name)
-                worker["out"].send(("lay", state.units[name]))
         if waiting and all(len(w["holding"]) >= HOLD and w["busy"] is None for w in self.workers):
             last = max(self.workers, key=lambda w: max(map(state.order.index, w["holding"])))
             name = max(last["holding"], key=state.order.index)
@@ -147,6 +148,14 @@ class Pool:
                 worker["holding"].remove(name)
                 if starts.get(name) == start:
                     state.written(name, start, data, warnings)
+
+    def _lay(self, worker, name: str, state) -> bool:
+        if not self.wake(worker):
+            return False
+        worker["busy"] = ("lay", name, None)
+        state.worked.add(name)
+        worker["out"].send(("lay", state.units[name]))
+        return True
 
     def want_cover(self) -> None:
         """Render the generated cover in a worker, before its first unit (cover_png())."""
