@@ -157,17 +157,24 @@ class _KeptContext(weasyprint.Document):
 
 
 def lay_out(book: Book, html: str, grayscale: bool = False, keep_context: bool = False,
-            font_config=None, **options) -> PrintResult:
+            font_config=None, lxml_parsed: bool = False, **options) -> PrintResult:
     """Lay out one HTML document of the book (the book, its cover, a mini-zine) with the fetcher
     that serves only the book's files, collecting what WeasyPrint warns about. `grayscale`: every
     image and colour in gray (print/grayscale.py). `keep_context`: the result's `context` is
-    WeasyPrint's layout context (print/units.py)."""
+    WeasyPrint's layout context (print/units.py). `lxml_parsed`: HTML that lxml wrote, parsed by
+    lxml (print/parsed.py)."""
     fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"], grayscale)
     if grayscale:
         from anthology.print import grayscale as gray
 
         html = gray.html(html)
-    source = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher)
+    source = None
+    if lxml_parsed:
+        from anthology.print import parsed
+
+        source = parsed.document(html, str(book.root) + "/", fetcher)
+    if source is None:
+        source = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher)
     context = None
     with captured_warnings() as warnings:
         if keep_context:

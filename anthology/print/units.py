@@ -208,7 +208,8 @@ class LaidOut:
         html, shared = _without_stylesheet(book, unit.html)
         options = {} if shared is None else {"font_config": shared.font_config, "stylesheets": [shared.sheet]}
         with _no_margin_boxes():  # made once, by write(), with the right page numbers
-            self.result = pdf.lay_out(book, html, grayscale=book.print.grayscale, keep_context=True, **options)
+            self.result = pdf.lay_out(book, html, grayscale=book.print.grayscale, keep_context=True,
+                                      lxml_parsed=True, **options)
         if shared is not None:
             self.result.warnings = shared.warnings + self.result.warnings
             pdf.record_fetches(shared.fetched)
