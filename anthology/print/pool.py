@@ -1,7 +1,8 @@
 """The workers that lay out the print edition's units (print/assemble.py): forked processes, one
-per core, each laying out one unit at a time and holding it until it is told where it begins, then
-writing it. Started before the book is read, they import WeasyPrint and warm up meanwhile; one of
-them renders the generated cover first. Messages go through two one-way pipes per worker."""
+per core, each laying out one unit at a time and holding it (two at most) until it is told where it
+begins, then writing it. Started before the book is read, the first imports WeasyPrint and warms up
+meanwhile, the others too for a first build, else with their first work; one of them renders the
+generated cover first unless it is in the cache. Messages go through two one-way pipes per worker."""
 
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ def jobs() -> int:
 
 
 class Pool:
-    """Forked worker processes, each laying out one unit at a time and holding it until written.
-    Started before the book is read (build.py), they import WeasyPrint and warm up (fonts, the
-    hyphenation dictionary) meanwhile; give() hands them the book."""
+    """Forked worker processes, each laying out one unit at a time and holding it (HOLD at most)
+    until written. Started before the book is read (build.py), they import WeasyPrint and warm up
+    (fonts, the hyphenation dictionary) meanwhile, or with their first work unless `eager` (wake());
+    give() hands them the book."""
 
     def __init__(self, count: int | None = None, manifest: Path | None = None, eager: bool = True):
         import multiprocessing
