@@ -311,11 +311,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
         if cover_from_pool:  # the generated cover: from the cache, else by a layout worker first
             from anthology.print import cover
 
-            cached_cover = cover.cached_png(book, env)
-            if cached_cover is not None:
-                pool.cover = (cached_cover, [])
-            else:
-                pool.want_cover()
+            pool.want_cover(cover.cached_png(book, env))
         if any(f in made for f in ("pdf", "epub", "zine", "cover")):
             from anthology.print import assemble
 

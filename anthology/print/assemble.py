@@ -132,7 +132,6 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
                 state.add(front)
                 starts["front"] = (1, False)
                 state.final_starts = starts
-                state.last = {"front", "index"}
             if final_queued:
                 starts = {**starts, **state.final_starts}
                 if "front" in state.laid and state.laid["front"].count != state.laid[_PROBE].count:
@@ -244,7 +243,7 @@ class _State:
         self.missed: set[tuple[str, tuple[int, bool]]] = set()
         self.order: list[str] = []  # reading order (the front matter's probe first)
         self.early: str | None = None  # laid out right after the probe (lay_order())
-        self.last: set[str] = set()  # the numbered contents and index: laid out before any write
+        self.last = frozenset({"front", "index"})  # once queued, laid out before any write waits
 
     def key(self, unit: units_.Unit, kind: str) -> str:
         """A unit's place in the cache: one entry per unit of this book and page style (an edit

@@ -33,12 +33,11 @@ def render_png(book: Book, env, width: int = 1600) -> bytes:
     laid out only when the cover's HTML or a file it uses (stylesheet, fonts, images) changed, else
     taken from the cache."""
     html = cover_html(book, env, EPUB_WIDTH, EPUB_HEIGHT, use_image=False)
-    request = cache.key("cover", html, width)
     png = cached_png(book, env, width, html)
     if png is None:
         with recording_fetches() as fetched:
             png = _render(book, html, width)
-        cache.store(request, sorted(fetched), {"cover.png": png})
+        cache.store(cache.key("cover", html, width), sorted(fetched), {"cover.png": png})
     return png
 
 

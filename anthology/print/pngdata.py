@@ -76,8 +76,8 @@ ENCODE = None  # WeasyPrint's own encoder, once install() has replaced it
 def as_rgb(path: Path) -> bytes | None:
     """The PNG WeasyPrint would make of a palette (or 1-bit, or 16-bit grey) PNG without
     transparency or orientation: its pixels in RGB, saved by Pillow as WeasyPrint saves them;
-    remembered in the build cache by the file's content. None for any other file (served as is)."""
-    import hashlib
+    remembered in the build cache by the file's content. None for any other file (served as is:
+    only its header is read here)."""
     import io
 
     from PIL import Image
@@ -85,20 +85,25 @@ def as_rgb(path: Path) -> bytes | None:
     from anthology import cache
 
     try:
-        data = path.read_bytes()
-        if not data.startswith(_SIGNATURE):
+        with open(path, "rb") as stream:
+            head = stream.read(len(_SIGNATURE) + 25)  # the signature and the IHDR chunk
+        if not head.startswith(_SIGNATURE) or head[12:16] != b"IHDR" or len(head) < 26:
             return None
-        with Image.open(io.BytesIO(data)) as image:
+        depth, color = head[24], head[25]
+        if color != 3 and not (color == 0 and depth != 8):  # not a palette, odd-depth grey PNG
+            return None
+        entry_key = cache.key("png-as-rgb", cache.file_hash(path))
+        entry = cache.lookup(entry_key)
+        converted = entry.read("image.png") if entry is not None else None
+        if converted is not None:  # stored only for a PNG that passed the checks below
+            return converted
+        with Image.open(io.BytesIO(path.read_bytes())) as image:
             if image.mode not in ("1", "P", "I") or "transparency" in image.info or image.getexif().get(0x0112):
                 return None
-            entry_key = cache.key("png-as-rgb", hashlib.sha256(data).hexdigest())
-            entry = cache.lookup(entry_key)
-            converted = entry.read("image.png") if entry is not None else None
-            if converted is None:
-                out = io.BytesIO()
-                image.convert("RGB").save(out, format="PNG", optimize=False)
-                converted = out.getvalue()
-                cache.store(entry_key, [], {"image.png": converted}, prune_now=False)
-            return converted
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="PNG", optimize=False)
+        converted = out.getvalue()
+        cache.store(entry_key, [], {"image.png": converted}, prune_now=False)
+        return converted
     except (OSError, ValueError, SyntaxError):  # not a readable PNG: WeasyPrint reports it as before
         return None

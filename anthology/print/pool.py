@@ -159,9 +159,13 @@ class Pool:
         worker["out"].send(("lay", state.units[name]))
         return True
 
-    def want_cover(self) -> None:
-        """Render the generated cover in a worker, before its first unit (cover_png())."""
-        self.cover_wanted = True
+    def want_cover(self, cached: bytes | None = None) -> None:
+        """Render the generated cover in a worker, before its first unit (cover_png()); `cached`: its
+        PNG from the cache, so that no worker is woken for it."""
+        if cached is not None:
+            self.cover = (cached, [])
+        else:
+            self.cover_wanted = True
 
     def cover_png(self, book, scopes) -> tuple[bytes, list[str]] | None:
         """The generated cover's PNG and the files it read, from a worker (waiting for it); None when
