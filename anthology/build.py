@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from anthology import cache
+from anthology.epoch import build_epoch, epoch_key
 from anthology.errors import BookError, Problem
+from anthology.outputs import AtomicOutputs
 
 # The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
 # that `anthology --help`, `anthology check` and a build served from the cache start quickly.
@@ -25,79 +23,6 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     fetched: set[Path] = field(default_factory=set)  # files the layouts read (for the cache)
     cached: bool = False  # the outputs were restored from the cache (every input unchanged)
-
-
-def build_epoch() -> int:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value and value.strip().isdigit():
-        return int(value)
-    return int(dt.datetime.now(dt.timezone.utc).timestamp())
-
-
-class AtomicOutputs:
-    """Collects outputs in temporary files; only commit() renames them into place.
-
-    Scratch files (intermediate PDFs) live beside them and are always removed.
-    """
-
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
-        self.pending: list[tuple[Path, Path]] = []
-        self.pending_dirs: list[tuple[Path, Path]] = []
-        self.scratches: list[Path] = []
-        out_dir.mkdir(parents=True, exist_ok=True)
-
-    def _temp(self, name: str) -> Path:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
-        os.close(fd)
-        return Path(tmp)
-
-    def temp_for(self, name: str) -> Path:
-        """A temporary file that commit() renames to `name` in the output folder."""
-        path = self._temp(name)
-        self.pending.append((path, self.out_dir / name))
-        return path
-
-    def scratch(self, name: str) -> Path:
-        """A temporary file that is never renamed into place."""
-        path = self._temp(name)
-        self.scratches.append(path)
-        return path
-
-    def temp_dir_for(self, name: str) -> Path:
-        """A temporary folder that commit() puts in place of the folder `name` (the site)."""
-        path = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir))
-        self.pending_dirs.append((path, self.out_dir / name))
-        return path
-
-    def commit(self) -> list[Path]:
-        umask = os.umask(0)
-        os.umask(umask)
-        done = []
-        for tmp, final in self.pending:
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, final)
-            done.append(final)
-        for tmp, final in self.pending_dirs:
-            os.chmod(tmp, 0o777 & ~umask)
-            old = None
-            if final.exists():  # a folder cannot be replaced in one rename: move the old one aside first
-                old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", suffix=".tmp", dir=self.out_dir))
-                os.replace(final, old / final.name)
-            os.replace(tmp, final)
-            if old:
-                shutil.rmtree(old, ignore_errors=True)
-            done.append(final)
-        self.pending, self.pending_dirs = [], []
-        return done
-
-    def discard(self) -> None:
-        for tmp in [tmp for tmp, _ in self.pending] + self.scratches:
-            tmp.unlink(missing_ok=True)
-        for tmp, _ in self.pending_dirs:
-            shutil.rmtree(tmp, ignore_errors=True)
-        self.pending, self.pending_dirs, self.scratches = [], [], []
 
 
 def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | None = None,
@@ -114,7 +39,7 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
     progress = progress or silent
     options["formats"] = sorted(options["formats"])
     cache.forget_hashes()  # files may have changed since an earlier build in this process (the preview)
-    request = _request_key("build", manifest, epoch=_epoch_key(), **options)
+    request = _request_key("build", manifest, epoch=epoch_key(), **options)
     cacheable = "site" not in formats  # the cache keeps files; a site is a folder, always built
     restored = _restore(request, out_dir) if cacheable else None
     if restored is not None:
@@ -122,8 +47,8 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
     progress(f"reading {Path(manifest).name} and the pieces")
     pool = None
     if any(f in formats for f in ("pdf", "epub", "zine", "cover", "site")):
-        from anthology.print import assemble
-        from anthology.print.pool import Pool
+        from anthology.print.layout import assemble
+        from anthology.print.layout.pool import Pool
 
         if assemble.enabled():  # the print edition's workers start now, and warm up while the book is read
             # (all of them for a first build; else the first one, the others once they have work)
@@ -143,6 +68,8 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
                 report = _build(book, out_dir, formats, press, piece, progress, pool)
             report.fetched = fetched
         except jinja2.TemplateError as exc:
+            from anthology.templating import template_problem
+
             raise BookError([template_problem(book, exc)]) from None
     finally:
         if pool is not None:
@@ -152,15 +79,6 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
         cache.store(request, _inputs(book, report), outputs,
                     {"warnings": [[w.file, w.line, w.message, w.code, w.level] for w in report.warnings]})
     return report
-
-
-def _epoch_key() -> str:
-    """What of the build time reaches the outputs' cache key: SOURCE_DATE_EPOCH when set, else the
-    day (a rebuild of an unchanged book on the same day keeps the first build's timestamps)."""
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value and value.strip().isdigit():
-        return value.strip()
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()
 
 
 def _request_key(command: str, manifest: Path, **options) -> str:
@@ -217,39 +135,14 @@ def _remember_check(manifest: Path, book) -> None:
                      "warnings": [[w.file, w.line, w.message, w.code, w.level] for w in book.warnings]})
 
 
-def template_problem(book, exc) -> Problem:
-    """A template error as a book problem: the template's file and line when Jinja2 knows them."""
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
-    line = getattr(exc, "lineno", None)
-    if not name:  # a runtime error: Jinja2 puts the template's own line in the traceback
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xhtml"))]
-        if frames:
-            name, line = frames[-1].filename, frames[-1].lineno
-    where = name or "templates"
-    if name:
-        try:
-            where = str(Path(name).resolve().relative_to(book.root.resolve()))
-        except ValueError:
-            from anthology.resources import TOOL_ROOT
-
-            where = str(Path(name).relative_to(TOOL_ROOT)) if Path(name).is_absolute() \
-                and TOOL_ROOT in Path(name).parents else name
-    from jinja2.sandbox import SecurityError
-
-    message = f"template error: {exc.message or exc}"
-    if isinstance(exc, SecurityError):
-        message += (" Templates are sandboxed: they may use the book's values and the helpers, "
-                    "not Python's internals, files or commands; remove that expression")
-    return Problem(where, line, message)
-
-
 def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: str | None,
            progress, pool=None) -> BuildReport:
     from anthology import templating as templates
     from anthology.epub import pagelist
     from anthology.epub import reproducible as epubzip
     from anthology.epub import writer as epub
-    from anthology.print import presets, source
+    from anthology.print import source
+    from anthology.print.covers import presets
     from anthology.text import index
 
     report = BuildReport(warnings=list(book.warnings))  # the book's own (an alt text still TODO)
@@ -309,13 +202,13 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
         reading_pdf = None
         cover_from_pool = pool is not None and "epub" in made and not book.cover
         if cover_from_pool:  # the generated cover: from the cache, else by a layout worker first
-            from anthology.print import cover
+            from anthology.print.covers import cover
 
             pool.want_cover(cover.cached_png(book, env))
         if any(f in made for f in ("pdf", "epub", "zine", "cover")):
-            from anthology.print import assemble
+            from anthology.print.layout import assemble
 
-            if assemble.applies(book, preset):  # in units, on every core, each cached (print/assemble.py)
+            if assemble.applies(book, preset):  # in units, on every core, each cached (print/layout/assemble.py)
                 reading_pdf = target(f"{book.output}.pdf", "pdf") if "pdf" in made \
                     else outputs.scratch(f"{book.output}.pdf")
                 layout = assemble.assemble(book, env, entries, build_date, reading_pdf, progress=progress,
@@ -331,7 +224,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                 report.warnings += _service_warnings(book, layout, preset, interior_bleed)
         written = isinstance(layout, assemble.Assembled) if layout is not None else False
         if not written or press or "zine" in made:
-            from anthology.print import pdf  # WeasyPrint, here: the units (print/assemble.py) did without
+            from anthology.print import pdf  # WeasyPrint, here: the units (print/layout/assemble.py) did without
         if "pdf" in made:
             if not written:
                 reading_pdf = reading_pdf or target(f"{book.output}.pdf", "pdf")
@@ -351,7 +244,8 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                     pdf.write(press_layout, press_pdf, book)
                 source.set_bleed_box(press_pdf, book)
         if "zine" in made:
-            from anthology.print import zine, zinecovers
+            from anthology.print.imposition import zine
+            from anthology.print.imposition import zinecovers
 
             if not written and (reading_pdf is None or "pdf" not in made):
                 reading_pdf = reading_pdf or outputs.scratch(f"{book.output}.pdf")
@@ -367,14 +261,14 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                                 sheet=book.print.sheet, signature=book.print.signature,
                                 creep=book.print.creep, marks=book.print.marks)
         if "minizine" in formats:
-            from anthology.print import minizine
+            from anthology.print.imposition import minizine
 
             progress("laying out the mini-zine")
 
             report.warnings += [Problem("PDF", None, w, "WEASYPRINT", "warning")
                                 for w in minizine.build(book, env, piece, outputs)]
         if "cover" in formats:
-            from anthology.print import wrap
+            from anthology.print.covers import wrap
 
             progress("laying out the cover wrap")
             report.warnings += wrap.write(book, env, _page_count(layout),
@@ -389,7 +283,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
 
                 made_cover = pool.cover_png(book, scopes_of(book)) if cover_from_pool else None
                 if made_cover is None:  # no workers (ANTHOLOGY_UNITS=off), or one failed: here, errors reported
-                    from anthology.print import cover
+                    from anthology.print.covers import cover
 
                     made_cover = cover.render_png_recorded(book, env)
                 cover_png, fetched = made_cover
@@ -413,7 +307,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
 def _keep_service_margins(book, env, entries, build_date, layout, preset, bleed: bool, progress):
     """Lay the book out again, with wider margins, while its content comes closer to the trim than
     the print-on-demand service allows (the inside margin grows with the page count)."""
-    from anthology.print import presets
+    from anthology.print.covers import presets
 
     for _ in range(3):
         rules = presets.margin_rules(preset, layout.document, bleed, layout.page_rules)
@@ -425,7 +319,7 @@ def _keep_service_margins(book, env, entries, build_date, layout, preset, bleed:
 
 
 def _service_warnings(book, layout, preset, bleed: bool) -> list[Problem]:
-    from anthology.print import presets
+    from anthology.print.covers import presets
 
     where = book.lines.get("print.printer")
     found = [Problem(book.manifest.name, where, f"print: printer: {preset.name}: {message}", "PRINTER", "warning")
@@ -445,10 +339,11 @@ def _print_layout(book, env, entries, build_date, progress, page_rules: str = ""
     """Lay out the print edition: again (twice at most) while a footnote is too long for the foot of
     its page (such a note goes to the end of its piece instead, so none of it is lost); then the
     index gets the page numbers of this very layout, and only the index is laid out again (see
-    print/index_pages.py; the whole book only where that shortcut does not apply). The first
+    print/layout/index_pages.py; the whole book only where that shortcut does not apply). The first
     layouts hold a placeholder index of one locator: where the index begins is all they need of it.
     `page_rules`: further @page rules (the margins a print-on-demand service asks for)."""
-    from anthology.print import index_pages, pdf
+    from anthology.print import pdf
+    from anthology.print.layout import index_pages
     from anthology.text import index
 
     long_notes: frozenset[str] = frozenset()
@@ -478,7 +373,7 @@ def _print_layout(book, env, entries, build_date, progress, page_rules: str = ""
 
 
 def _page_count(layout) -> int:
-    """Pages of a layout: laid out whole (print/pdf.py) or in units (print/assemble.py)."""
+    """Pages of a layout: laid out whole (print/pdf.py) or in units (print/layout/assemble.py)."""
     pages = getattr(layout, "pages", None)
     return pages if isinstance(pages, int) else len(layout.document.pages)
 

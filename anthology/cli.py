@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         print(f"{args.manifest}: no such manifest (give the path to book.yaml)", file=stderr)
         return EXIT_USAGE
     if args.command == "serve":
-        from anthology.web.preview import serve
+        from anthology.preview.command import serve
 
         code = serve(args.manifest, args.out, args.host, args.port, stdout, stderr)
         _INTERRUPTED.append(code == EXIT_OK)  # the preview ends on Ctrl-C only

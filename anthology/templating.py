@@ -6,12 +6,14 @@ also refuses every method of a path that touches the file system (`read_text`, `
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path, PurePath
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from anthology.errors import Problem
 from anthology.text import markup
 from anthology.book.labels import Labels
 
@@ -75,3 +77,29 @@ def environment(book) -> jinja2.Environment:
         byline=lambda piece: byline(piece, labels), credit_lines=lambda piece: credit_lines(piece, labels),
     )
     return env
+
+
+def template_problem(book, exc) -> Problem:
+    """A template error as a book problem: the template's file and line when Jinja2 knows them."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    if not name:  # a runtime error: Jinja2 puts the template's own line in the traceback
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xhtml"))]
+        if frames:
+            name, line = frames[-1].filename, frames[-1].lineno
+    where = name or "templates"
+    if name:
+        try:
+            where = str(Path(name).resolve().relative_to(book.root.resolve()))
+        except ValueError:
+            from anthology.resources import TOOL_ROOT
+
+            where = str(Path(name).relative_to(TOOL_ROOT)) if Path(name).is_absolute() \
+                and TOOL_ROOT in Path(name).parents else name
+    from jinja2.sandbox import SecurityError
+
+    message = f"template error: {exc.message or exc}"
+    if isinstance(exc, SecurityError):
+        message += (" Templates are sandboxed: they may use the book's values and the helpers, "
+                    "not Python's internals, files or commands; remove that expression")
+    return Problem(where, line, message)

@@ -44,7 +44,7 @@ def test_a_damaged_cache_entry_means_a_correct_rebuild(book, tmp_path, monkeypat
     assert run_cli("build", book, "--out", tmp_path / "a").code == 0
     blobs = sorted((tmp_path / "cache" / "anthology" / "blobs").rglob("*"))
     blobs = [b for b in blobs if b.is_file()]
-    # the EPUB, the PDF, the generated cover and each print unit's PDF (print/assemble.py): all damaged below
+    # the EPUB, the PDF, the generated cover and each print unit's PDF (print/layout/assemble.py): all damaged below
     assert len(blobs) >= 4
     for blob in blobs:  # same size, a few bytes changed: only a hash notices
         data = bytearray(blob.read_bytes())
@@ -117,7 +117,7 @@ def test_the_cache_keeps_within_its_limit_and_drops_replaced_outputs(book, tmp_p
         piece.write_text(original + f"\nEdit number {n}.\n", encoding="utf-8")
         assert run_cli("build", book, "--out", tmp_path / "out").code == 0
     kept = [p for p in blobs.rglob("*") if p.is_file()]
-    # the last EPUB, PDF and cover, and the last PDF of each print unit (print/assemble.py)
+    # the last EPUB, PDF and cover, and the last PDF of each print unit (print/layout/assemble.py)
     assert 3 < len(kept) <= 3 + 4, kept  # the front matter, the chapter, the credits, the index
     monkeypatch.setenv("ANTHOLOGY_CACHE_MB", "0")
     piece.write_text(original, encoding="utf-8")

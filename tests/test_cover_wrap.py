@@ -43,7 +43,7 @@ def _wrap(manifest, pages: int, target):
     """The wrap of the book for an interior of `pages` pages; its warnings."""
     from anthology import templating
     from anthology.book.manifest import load_book
-    from anthology.print import wrap
+    from anthology.print.covers import wrap
 
     book = load_book(manifest)
     return wrap.write(book, templating.environment(book), pages, target)

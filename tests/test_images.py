@@ -153,14 +153,15 @@ def _png(kind: str) -> bytes:
 
 @pytest.mark.parametrize("kind", ["rgb", "gray", "palette", "rgba", "rgb16"])
 def test_a_png_written_with_its_own_rows_shows_the_same_pixels(tmp_path, monkeypatch, kind):
-    """print/pngdata.py gives the PDF a PNG's own compressed rows when it can (8-bit grey or RGB,
+    """print/weasy/pngdata.py gives the PDF a PNG's own compressed rows when it can (8-bit grey or RGB,
     not interlaced) instead of WeasyPrint decoding and encoding it again: the page looks the same,
     pixel for pixel, as with WeasyPrint's own encoding, for those PNGs and for every other kind."""
     import pypdfium2
     import weasyprint
     from weasyprint.images import RasterImage
 
-    from anthology.print import pdf, pngdata  # noqa: F401 (pdf installs the pass-through)
+    from anthology.print import pdf
+    from anthology.print.weasy import pngdata  # noqa: F401 (pdf installs the pass-through)
 
     data = _png(kind)
     (tmp_path / "picture.png").write_bytes(data)
@@ -182,7 +183,7 @@ def test_a_png_written_with_its_own_rows_shows_the_same_pixels(tmp_path, monkeyp
 
 
 def test_an_interlaced_or_odd_png_is_encoded_again():
-    from anthology.print import pngdata
+    from anthology.print.weasy import pngdata
 
     data = bytearray(_png("rgb"))
     assert pngdata.idat(bytes(data), "RGB") is not None
@@ -196,13 +197,13 @@ def test_an_interlaced_or_odd_png_is_encoded_again():
 
 @pytest.mark.parametrize("kind", ["palette", "palette-transparent", "one-bit"])
 def test_a_palette_png_is_made_rgb_once_and_prints_as_weasyprint_would(tmp_path, monkeypatch, kind):
-    """print/pngdata.py: the RGB PNG WeasyPrint makes of a palette (or 1-bit) PNG is made once and
+    """print/weasy/pngdata.py: the RGB PNG WeasyPrint makes of a palette (or 1-bit) PNG is made once and
     kept in the build cache, keyed by the file's content; the PDF is the very PDF WeasyPrint's own
     conversion gives. A PNG with transparency is left to WeasyPrint."""
     import hashlib
 
     from anthology import cache
-    from anthology.print import pngdata
+    from anthology.print.weasy import pngdata
 
     image = Image.open(io.BytesIO(_png("rgb")))
     out = io.BytesIO()

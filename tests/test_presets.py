@@ -45,7 +45,7 @@ def _line(manifest, text: str) -> int:
 
 
 def test_kdp_inside_margin_grows_with_the_page_count():
-    from anthology.print.presets import PRESETS
+    from anthology.print.covers.presets import PRESETS
 
     kdp = PRESETS["kdp"]
     expected = {24: 0.375, 150: 0.375, 151: 0.5, 300: 0.5, 301: 0.625, 500: 0.625, 501: 0.75, 700: 0.75,

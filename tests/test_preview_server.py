@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from anthology.web import livereload
-from anthology.web.serve import PortInUse, PreviewServer
+from anthology.preview import livereload
+from anthology.preview.server import PortInUse, PreviewServer
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
 

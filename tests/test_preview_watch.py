@@ -8,7 +8,7 @@ from pathlib import Path
 
 from anthology.book.manifest import load_book
 from anthology.resources import TOOL_ROOT
-from anthology.web import watch as watching
+from anthology.preview import watch as watching
 from book_helpers import copy_fixture
 
 WAIT = 30

@@ -81,7 +81,7 @@ def test_a_terminal_gets_one_line_that_overwrites_itself(book, tmp_path):
 def test_a_long_index_is_laid_out_alone_and_numbered_from_its_pages(tmp_path, monkeypatch, units):
     """The index spans pages: only it is laid out again (no second layout of the whole book), its
     folios follow the book's, and every locator is the page of its occurrence; in parts
-    (print/assemble.py) and, with ANTHOLOGY_UNITS=off, laid out whole (print/index_pages.py)."""
+    (print/layout/assemble.py) and, with ANTHOLOGY_UNITS=off, laid out whole (print/layout/index_pages.py)."""
     from pypdf import PdfReader
 
     from book_helpers import write_book

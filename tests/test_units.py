@@ -1,4 +1,4 @@
-"""The print edition laid out in units (print/assemble.py: front matter, each chapter, credits and
+"""The print edition laid out in units (print/layout/assemble.py: front matter, each chapter, credits and
 index, in worker processes, each cached) is the book laid out whole: the same pages pixel for pixel,
 the same links, destinations, bookmarks and metadata, the same EPUB page list. An edit lays out its
 chapter only; styles that need the whole book, and a worker that dies, mean a whole layout."""
@@ -211,7 +211,7 @@ def test_a_page_total_in_the_books_styles_lays_the_book_out_whole(tmp_path, monk
 
 
 def test_a_worker_that_dies_means_the_book_is_laid_out_whole(tmp_path, monkeypatch):
-    from anthology.print import units
+    from anthology.print.layout import parts as units
 
     def die(*args, **kwargs):
         os._exit(9)  # in the worker process (forked with this patch), as if killed
@@ -296,12 +296,13 @@ def _read(path: Path) -> bytes:
 
 
 def test_lxml_reads_every_unit_as_the_tree_tinyhtml5_builds(tmp_path, monkeypatch):
-    """print/parsed.py hands WeasyPrint the units' HTML parsed by lxml instead of tinyhtml5 (a
+    """print/weasy/parsed.py hands WeasyPrint the units' HTML parsed by lxml instead of tinyhtml5 (a
     thirtieth of the time): for every unit of the full fixture and of the sample book, the same
     elements, text, tails and attributes; what lxml could read otherwise is left to tinyhtml5."""
     import tinyhtml5
 
-    from anthology.print import parsed, units
+    from anthology.print.weasy import parsed
+    from anthology.print.layout import parts as units
 
     laid_out = units.LaidOut.__init__
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from anthology.print.zine import impose_booklet, impose_minizine, sheet_for_trim
+from anthology.print.imposition.zine import impose_booklet, impose_minizine, sheet_for_trim
 from zine_helpers import (
     cells,
     clip_rects,

@@ -275,7 +275,7 @@ def test_zine_back_of_another_kind_is_an_error_naming_the_line(tmp_path):
 
 
 def test_zine_page_order_puts_padding_before_the_inside_back_cover():
-    from anthology.print.zinecovers import sequence
+    from anthology.print.imposition.zinecovers import sequence
 
     assert sequence(4) == ["front", "blank", 1, 2, 3, 4, "blank", "back"]
     assert sequence(5) == ["front", "blank", 1, 2, 3, 4, 5, "blank", "blank", "blank", "blank", "back"]

@@ -13,8 +13,8 @@ from anthology.book import stylesheet as own_stylesheet
 from anthology.text import markup
 from anthology.book import schema
 from anthology.resources import resource
-from anthology.book import units
-from anthology.print import presets
+from anthology.book import lengths
+from anthology.book import printers as presets
 from anthology.errors import Problems
 from anthology.book.labels import EN, Labels
 from anthology.book.labels import problem as label_problem
@@ -306,10 +306,10 @@ class _Loader:
             return settings
         meta = self.fields(data, schema.PRINT, self.manifest, "print:")
         converters = {
-            "trim": lambda v: (setattr(settings, "trim", units.paper(v)), setattr(settings, "trim_name", v)),
-            "bleed": lambda v: setattr(settings, "bleed", units.length(v)),
-            "creep": lambda v: setattr(settings, "creep", units.length(v)),
-            "sheet": lambda v: setattr(settings, "sheet", _landscape(units.paper(v))),
+            "trim": lambda v: (setattr(settings, "trim", lengths.paper(v)), setattr(settings, "trim_name", v)),
+            "bleed": lambda v: setattr(settings, "bleed", lengths.length(v)),
+            "creep": lambda v: setattr(settings, "creep", lengths.length(v)),
+            "sheet": lambda v: setattr(settings, "sheet", _landscape(lengths.paper(v))),
             "marks": lambda v: setattr(settings, "marks", _marks(v)),
             "signature": lambda v: setattr(settings, "signature", v),
             "tagged": lambda v: setattr(settings, "tagged", v),
@@ -372,7 +372,7 @@ def _paper(value: str) -> float:
     if name in schema.PAPERS:
         return schema.PAPERS[name] * 72
     try:
-        thickness = units.length(name)
+        thickness = lengths.length(name)
     except ValueError:
         raise ValueError(f"'{value}' is not a paper: use {', '.join(schema.PAPERS)} or a thickness a page "
                          "such as 0.06mm") from None

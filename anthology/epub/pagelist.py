@@ -46,11 +46,11 @@ def page_breaks(document, scopes: dict[str, str]):
 
     `scopes` maps the id of each section the EPUB also has to its EPUB file name.
     """
-    from anthology.print import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
+    from anthology.print.weasy import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
     from weasyprint.formatting_structure import boxes
     parents: dict = {}
     roots = {id(page._page_box.children[0].element): page._page_box.children[0].element
-             for page in document.pages}  # one per layout joined into the document (print/index_pages.py)
+             for page in document.pages}  # one per layout joined into the document (print/layout/index_pages.py)
     if not roots:
         return
     for root in roots.values():
@@ -106,7 +106,7 @@ def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, st
 
 def from_breaks(book: Book, breaks) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
     """As from_layout(), from page_breaks()'s (page number, scope, characters before) of every page
-    (the print edition laid out in units gives them unit by unit: print/units.py)."""
+    (the print edition laid out in units gives them unit by unit: print/layout/parts.py)."""
     scopes = scopes_of(book)
     markers: dict[str, list[tuple[str, int, str]]] = {}
     labels: list[tuple[str, str]] = []

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from anthology.print import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
+from anthology.print.weasy import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
 import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
@@ -15,7 +15,7 @@ from weasyprint.urls import URLFetcher
 
 from anthology import templating as templates
 from anthology.book.model import Book
-from anthology.print import pngdata
+from anthology.print.weasy import pngdata
 from anthology.print.source import (  # noqa: F401 (this module's names before source.py existed)
     _RECORDERS, DEFAULT_BLEED, MIN_MEDIA_MARGIN, book_html, page_css, press_bleed, press_margin, print_label,
     record_fetches, recording_fetches, set_bleed_box)
@@ -55,7 +55,7 @@ class BookFetcher(URLFetcher):
     def _gray(self, url: str, path: Path, headers):
         from weasyprint.urls import URLFetcherResponse
 
-        from anthology.print import grayscale
+        from anthology.print.covers import grayscale
 
         suffix = path.suffix.lower()
         if suffix in grayscale.RASTER:
@@ -144,7 +144,7 @@ def render(book: Book, env, *, index_entries: list, build_date, press: bool = Fa
 
 
 class _KeptContext(weasyprint.Document):
-    """A WeasyPrint document whose layout context is kept: print/units.py makes the margin boxes
+    """A WeasyPrint document whose layout context is kept: print/layout/parts.py makes the margin boxes
     (running heads, folios) again with the page counter moved. WeasyPrint is pinned (pyproject)."""
 
     last = None
@@ -160,17 +160,17 @@ def lay_out(book: Book, html: str, grayscale: bool = False, keep_context: bool =
             font_config=None, lxml_parsed: bool = False, **options) -> PrintResult:
     """Lay out one HTML document of the book (the book, its cover, a mini-zine) with the fetcher
     that serves only the book's files, collecting what WeasyPrint warns about. `grayscale`: every
-    image and colour in gray (print/grayscale.py). `keep_context`: the result's `context` is
-    WeasyPrint's layout context (print/units.py). `lxml_parsed`: HTML that lxml wrote, parsed by
-    lxml (print/parsed.py)."""
+    image and colour in gray (print/covers/grayscale.py). `keep_context`: the result's `context` is
+    WeasyPrint's layout context (print/layout/parts.py). `lxml_parsed`: HTML that lxml wrote, parsed by
+    lxml (print/weasy/parsed.py)."""
     fetcher = BookFetcher([book.root, templates.TOOL_ROOT / "styles"], grayscale)
     if grayscale:
-        from anthology.print import grayscale as gray
+        from anthology.print.covers import grayscale as gray
 
         html = gray.html(html)
     source = None
     if lxml_parsed:
-        from anthology.print import parsed
+        from anthology.print.weasy import parsed
 
         source = parsed.document(html, str(book.root) + "/", fetcher)
     if source is None:

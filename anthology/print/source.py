@@ -1,6 +1,6 @@
 """The print edition's source, without WeasyPrint: the book as one HTML document, its page rules,
 and the record of the files layouts read. The parent process of a build needs only this (the
-layouts happen in workers: print/assemble.py), so it does not import WeasyPrint."""
+layouts happen in workers: print/layout/assemble.py), so it does not import WeasyPrint."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def press_margin(book: Book) -> float:
 def page_css(book: Book, press: bool, extra: str = "") -> str:
     """The page size, and the press PDF's bleed and marks or the print-on-demand service's bleed;
     `extra`: further @page rules (a service's margins)."""
-    from anthology.print import presets
+    from anthology.print.covers import presets
 
     width, height = book.print.trim
     rules = [f"size: {width:.2f}pt {height:.2f}pt;"]

@@ -52,7 +52,7 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
     pass them for a book that index.mark() has already been run on). cover_png: the generated
     cover when the build has rendered it already.
     """
-    from anthology.print import cover as covers
+    from anthology.print.covers import cover as covers
     from anthology.print.pdf import print_label as label_of
 
     env = env or templates.environment(book)

@@ -2,82 +2,17 @@
 service sets for an interior PDF (bleed, margins by page count, page counts, trim sizes, what it
 refuses), the CSS that makes a layout keep them, and the warnings when one cannot be met.
 
-Figures and their sources are listed in the README ("For printers"). Lengths here are inches."""
+Figures and their sources are listed in the README ("For printers"). The services themselves are data in book/printers.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-INCH = 72.0  # points
-PX = 0.75  # points in a CSS px (WeasyPrint's layout unit)
-MIN_DPI = 300
+from anthology.book.printers import INCH, MIN_DPI, PRESETS, PX, Preset
 
-
-@dataclass(frozen=True)
-class Preset:
-    name: str
-    service: str
-    bleed_inside: bool  # bleed also on the spine edge of interior pages
-    inside: tuple[tuple[int, float], ...]  # (up to this many pages, minimum inside margin)
-    outside: float  # minimum top, bottom and outside margin without bleed
-    outside_bleed: float  # the same with bleed
-    pages: tuple[int, int] | None  # the fewest and the most pages the service binds
-    trims: tuple[tuple[float, float], ...] = ()  # the sizes it prints (± 0.02 in) ...
-    trim_range: tuple[tuple[float, float], tuple[float, float]] | None = None  # ... or any W, H in ranges
-    refuses: tuple[str, ...] = ()  # of "bookmarks", "links", "metadata"
-    grayscale: bool = False  # the preset's default for print: grayscale
-    bleed: bool = True  # whether the interior may have bleed at all
-
-    def inside_margin(self, pages: int) -> float:
-        for limit, margin in self.inside:
-            if pages <= limit:
-                return margin
-        return self.inside[-1][1]
-
-    def prints(self, trim_pt: tuple[float, float]) -> bool:
-        if not self.trims and not self.trim_range:  # a copy shop prints any size that fits its sheet
-            return True
-        width, height = (v / INCH for v in trim_pt)
-        if self.trim_range:
-            (w0, w1), (h0, h1) = self.trim_range
-            if w0 - 0.01 <= width <= w1 + 0.01 and h0 - 0.01 <= height <= h1 + 0.01:
-                return True
-        return any(abs(width - w) <= 0.02 and abs(height - h) <= 0.02 for w, h in self.trims)
-
-    def describe_trims(self) -> str:
-        parts = []
-        if self.trim_range:
-            (w0, w1), (h0, h1) = self.trim_range
-            parts.append(f"{w0:g} to {w1:g} in wide and {h0:g} to {h1:g} in high")
-        if self.trims:
-            parts.append(", ".join(f"{w:g} × {h:g} in" for w, h in self.trims))
-        return "; or ".join(parts)
-
-
-UNLIMITED = 10 ** 6
-
-PRESETS = {
-    "kdp": Preset(
-        "kdp", "Amazon KDP", bleed_inside=False,
-        inside=((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (UNLIMITED, 0.875)),
-        outside=0.25, outside_bleed=0.375, pages=(24, 828),
-        trim_range=((4.0, 8.5), (6.0, 11.69)), refuses=("bookmarks", "links", "metadata")),
-    "lulu": Preset(
-        "lulu", "Lulu", bleed_inside=True,
-        inside=((UNLIMITED, 0.7),), outside=0.5, outside_bleed=0.5, pages=(32, 800),
-        trims=((4.25, 6.875), (5.0, 8.0), (5.5, 8.5), (5.83, 8.27), (6.0, 9.0), (6.14, 9.21), (6.625, 10.25),
-               (7.0, 10.0), (7.44, 9.68), (7.44, 9.69), (7.5, 7.5), (8.27, 11.69), (8.5, 8.5), (8.5, 11.0),
-               (9.0, 7.0), (11.0, 8.5), (11.69, 8.27))),
-    "ingramspark": Preset(
-        "ingramspark", "IngramSpark", bleed_inside=False,
-        inside=((UNLIMITED, 0.5),), outside=0.5, outside_bleed=0.5, pages=(18, 1200),
-        trim_range=((4.0, 8.5), (6.0, 11.69))),
-    "copyshop": Preset(
-        "copyshop", "a copy shop", bleed_inside=False,
-        inside=((UNLIMITED, 0.25),), outside=0.25, outside_bleed=0.25, pages=None,
-        grayscale=True, bleed=False),
-}
+__all__ = ["INCH", "MIN_DPI", "PRESETS", "PX", "Preset", "page_rules", "measure", "margin_rules", "broken_rules",
+           "low_resolution_images", "strip_refused", "content_boxes"]
 
 
 def page_rules(preset: Preset | None, bleed: float) -> str:
@@ -100,14 +35,14 @@ class Margins:
     bottom: float
 
 
-def _content_boxes(box):
+def content_boxes(box):
     from weasyprint.formatting_structure import boxes
 
     if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) and box.width > 0 and box.height > 0:
         if not isinstance(box, boxes.TextBox) or box.text.strip():
             yield box
     for child in getattr(box, "children", []):
-        yield from _content_boxes(child)
+        yield from content_boxes(child)
 
 
 def measure(document) -> list[Margins]:
@@ -116,7 +51,7 @@ def measure(document) -> list[Margins]:
     for number, page in enumerate(document.pages):
         right_page = number % 2 == 0
         left = right = top = bottom = float("inf")
-        for box in _content_boxes(page._page_box):
+        for box in content_boxes(page._page_box):
             left = min(left, box.position_x)
             right = min(right, page.width - box.position_x - box.width)
             top = min(top, box.position_y)
@@ -182,7 +117,7 @@ def low_resolution_images(document, root: Path) -> list[tuple[str, int, float]]:
 
     found: dict[str, tuple[int, float]] = {}
     for number, page in enumerate(document.pages, start=1):
-        for box in _content_boxes(page._page_box):
+        for box in content_boxes(page._page_box):
             if not isinstance(box, boxes.ReplacedBox) or not hasattr(box.replacement, "width"):
                 continue
             dpi = min(box.replacement.width / (box.width / 96), box.replacement.height / (box.height / 96))

@@ -9,7 +9,7 @@ counted, its margin boxes (folios, running heads) are made again with the page c
 it is written. Page numbers printed in the text (the contents, the index's locators) are written in
 as `data-page`. A link into another unit would be dropped by WeasyPrint (no such anchor): the name is
 given to the unit's first page once it is laid out (no element to parse, style and lay out: a
-thousand of them cost the index of a 400-page book 0.7 s), and print/stitch.py gives every name its
+thousand of them cost the index of a 400-page book 0.7 s), and print/layout/stitch.py gives every name its
 real destination when the units' PDFs are joined.
 """
 
@@ -124,7 +124,7 @@ def with_section(unit: Unit, html: str) -> Unit | None:
 
 def number_links(links, pages: dict[str, int]) -> bool:
     """Write the page of each link's target as `data-page` (the number target-counter() would print
-    there); False when a target has no page. Used here and by print/index_pages.py."""
+    there); False when a target has no page. Used here and by print/layout/index_pages.py."""
     for link in links:
         target = (link.get("href") or "").removeprefix("#")
         if target not in pages:
@@ -137,7 +137,7 @@ def number_locators(links, pages: dict[str, int]) -> str | None:
     """Write the page of each of the index's locators in, and return the rule that prints it (None
     when a target has no page). Written as the locator's text when the locators are empty (as in
     templates/parts/index.html): a third faster to lay out than generated content, for the same
-    pixels; else as `data-page`. Used here and by print/index_pages.py."""
+    pixels; else as `data-page`. Used here and by print/layout/index_pages.py."""
     if not number_links(links, pages):
         return None
     if any(len(link) or link.text for link in links):

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from anthology.text import fragments
 from anthology.print import pdf
 from anthology import templating as templates
-from anthology.print import zine
+from anthology.print.imposition import zine
 from anthology.errors import BookError, Problem
 from anthology.book.model import Book
 

@@ -1,5 +1,5 @@
-"""The print edition laid out unit by unit (print/units.py), on every core, each unit's layout and PDF
-kept in the build cache, joined into the book's PDF (print/stitch.py).
+"""The print edition laid out unit by unit (print/layout/parts.py), on every core, each unit's layout and PDF
+kept in the build cache, joined into the book's PDF (print/layout/stitch.py).
 
 Workers are forked processes, one per core (`ANTHOLOGY_JOBS` sets how many). Units go to them in
 reading order: the front matter first, laid out to count its pages (its contents cannot be numbered
@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from anthology import cache
-from anthology.print import units as units_
-from anthology.print.pool import Pool, jobs
+from anthology.print.layout import parts as units_
+from anthology.print.layout.pool import Pool, jobs
 
 _PROBE = "front-count"  # the front matter laid out to count its pages
 
@@ -60,7 +60,8 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     `on_laid(breaks)`: called once every part is laid out, with pagelist.page_breaks() of every page,
     while the last parts are written; again later while it returns False."""
     from anthology.epub import pagelist
-    from anthology.print import index_pages, source as pdf
+    from anthology.print import source as pdf
+    from anthology.print.layout import index_pages
     from anthology.text import index
 
     progress = progress or (lambda message: None)
@@ -226,7 +227,7 @@ class _State:
     """Every unit, what is known of it (laid out, PDF) and what the cache had."""
 
     def __init__(self, book, scopes, variant: str):
-        from anthology.print.stitch import Joiner
+        from anthology.print.layout.stitch import Joiner
 
         self.book, self.scopes, self.variant = book, scopes, variant  # variant: the page rules
         self.joiner = Joiner()

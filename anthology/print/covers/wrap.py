@@ -116,12 +116,12 @@ def write(book: Book, env, pages: int, target: Path) -> list[Problem]:
 
 def barcode_overlap(book: Book, shape: Geometry, document) -> list[Problem]:
     """A warning when text of the back cover reaches into the barcode area (the white area hides it)."""
-    from anthology.print.presets import PX, _content_boxes
+    from anthology.print.covers.presets import PX, content_boxes
 
     area = shape.barcode_area
     if area is None:
         return []
-    for box in _content_boxes(document.pages[0]._page_box):
+    for box in content_boxes(document.pages[0]._page_box):
         x, y, width, height = box.position_x * PX, box.position_y * PX, box.width * PX, box.height * PX
         if x < area.x + area.width and x + width > area.x and y < area.y + area.height and y + height > area.y:
             return [Problem(book.manifest.name, book.lines.get("description"),

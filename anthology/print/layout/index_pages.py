@@ -64,7 +64,7 @@ def _index_alone(html: str, pages: dict[str, int], start: int) -> str | None:
     for child in list(body)[1:-1]:
         body.remove(child)
     body[0].tail = "\n"
-    from anthology.print.units import number_locators
+    from anthology.print.layout.parts import number_locators
 
     rule = number_locators([link for link in index[0].iter("a")
                             if "index-locator" in (link.get("class") or "").split()], pages)

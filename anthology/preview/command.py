@@ -21,12 +21,13 @@ from pathlib import Path
 
 import jinja2
 
-from anthology import build as builder
 from anthology.book.manifest import load_book
 from anthology.errors import BookError, Problem
-from anthology.web import watch as watching
-from anthology.web.livereload import ReloadState
-from anthology.web.serve import PortInUse, PreviewServer
+from anthology.outputs import AtomicOutputs
+from anthology.templating import template_problem
+from anthology.preview import watch as watching
+from anthology.preview.livereload import ReloadState
+from anthology.preview.server import PortInUse, PreviewServer
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE = 0, 1, 2
 
@@ -145,13 +146,13 @@ class Preview:
         """Write the site's pages atomically (with the editions built so far); return the changed files."""
         from anthology.web.site import write_site
 
-        outputs = builder.AtomicOutputs(self.out_dir)
+        outputs = AtomicOutputs(self.out_dir)
         try:
             folder = outputs.temp_dir_for("site")
             try:
                 write_site(book, folder, downloads(book, self.out_dir), cover_png=self.cover_png)
             except jinja2.TemplateError as exc:
-                raise BookError([builder.template_problem(book, exc)]) from None
+                raise BookError([template_problem(book, exc)]) from None
             changed = changed_files(self.out_dir / "site", folder)
             outputs.commit()
         finally:

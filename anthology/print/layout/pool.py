@@ -1,4 +1,4 @@
-"""The workers that lay out the print edition's units (print/assemble.py): forked processes, one
+"""The workers that lay out the print edition's units (print/layout/assemble.py): forked processes, one
 per core, each laying out one unit at a time and holding it (two at most) until it is told where it
 begins, then writing it. Started before the book is read, the first imports WeasyPrint and warms up
 meanwhile, the others too for a first build, else with their first work; one of them renders the
@@ -12,7 +12,7 @@ import time
 import traceback
 from pathlib import Path
 
-from anthology.print import units as units_
+from anthology.print.layout import parts as units_
 
 
 HOLD = 2  # units a worker may hold laid out, waiting for their first page (each holds its layout)
@@ -304,7 +304,7 @@ def _work(conn, manifest: Path | None, woken: bool = True) -> None:
             elif message[0] == "cover":
                 try:
                     from anthology import templating
-                    from anthology.print import cover
+                    from anthology.print.covers import cover
 
                     conn.send(("cover", *cover.render_png_recorded(book, templating.environment(book))))
                 except Exception:  # noqa: BLE001 - the parent renders it again and reports the error

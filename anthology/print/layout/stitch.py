@@ -1,4 +1,4 @@
-"""The units' PDFs (print/units.py) joined into the book's PDF with pikepdf (qpdf): the pages with
+"""The units' PDFs (print/layout/parts.py) joined into the book's PDF with pikepdf (qpdf): the pages with
 their links, every named destination from the unit that holds it, the outline, the document's
 metadata and language.
 

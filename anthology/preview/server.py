@@ -23,7 +23,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from anthology.web import livereload
+from anthology.preview import livereload
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
 

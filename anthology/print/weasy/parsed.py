@@ -1,7 +1,7 @@
 """A unit's HTML given to WeasyPrint already parsed, by lxml (libxml2), instead of by tinyhtml5.
 
 WeasyPrint parses its HTML with tinyhtml5, an HTML5 parser in pure Python: 0.17 s for the index of
-a 400-page book, 0.02 s for each chapter. The units' HTML (print/units.py) is written by lxml from a
+a 400-page book, 0.02 s for each chapter. The units' HTML (print/layout/parts.py) is written by lxml from a
 tree lxml parsed, so lxml reads it back as the very tree tinyhtml5 builds (the same elements, text,
 tails and attributes, as the tests check), in a thirtieth of the time. It is handed over as
 xml.etree elements, which is what tinyhtml5 gives WeasyPrint. A document with what the two could

@@ -1,0 +1,1 @@
+"""Imposition: the zine and the mini-zine, and the zine's covers."""

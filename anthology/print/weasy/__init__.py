@@ -1,0 +1,1 @@
+"""Every touch of WeasyPrint beyond its public API: fast library loading, PNG pass-through."""
