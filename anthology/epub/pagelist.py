@@ -1,89 +1,17 @@
-"""The print edition's page breaks, read from WeasyPrint's layout, as EPUB page-break positions.
+"""The print edition's page breaks as EPUB page-break markers and the EPUB's page list.
 
-For every PDF page, the first text in the main flow (not running heads, not footnotes) is found,
-with the section (piece, chapter opener, front or back matter part) that holds it and how many
-non-space characters of that section came before it on earlier pages. The EPUB gets a
-`pagebreak` marker at the same character in the same section, so the words after marker N are
-the words at the top of page N of the PDF.
+The print stage gives, for every PDF page, the section (piece, chapter opener, front or back matter
+part) whose text begins the page and how many non-space characters of that section came before it
+on earlier pages (print/layout/breaks.py reads them from the layout). The EPUB gets a `pagebreak`
+marker at the same character in the same section, so the words after marker N are the words at the
+top of page N of the PDF.
 """
 
 from __future__ import annotations
 
-import re
-
-
 from anthology.book.model import Book
 
-HYPHEN = "\u2010"
 END = 10**9  # a character count past the end of any section
-_SPACE = re.compile(r"\s+")
-
-
-_INVISIBLE = dict.fromkeys(map(ord, HYPHEN + "\u00ad\u200b\u2060\ufeff"))  # added by layout or print_body
-
-
-def _count(text: str) -> int:
-    """Non-space characters as the EPUB has them: hyphens of hyphenation, break hints left out."""
-    return len(_SPACE.sub("", text.translate(_INVISIBLE)))
-
-
-def _text_boxes(box, boxes):
-    """Text boxes of the main flow in order; pseudo-element text (calls, markers, ::after) skipped.
-    `boxes`: WeasyPrint's box module (imported by the caller: page_breaks() runs where layouts are)."""
-    if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
-        return
-    if isinstance(box, boxes.TextBox):
-        if "::" not in (box.element_tag or ""):
-            yield box
-        return
-    for child in getattr(box, "children", []):
-        yield from _text_boxes(child, boxes)
-
-
-def page_breaks(document, scopes: dict[str, str]):
-    """Yield (page number, scope id, characters before) for each page; scope None when the page
-    holds no text of any scope (a blank page, the printed contents).
-
-    `scopes` maps the id of each section the EPUB also has to its EPUB file name.
-    """
-    from anthology.print.weasy import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
-    from weasyprint.formatting_structure import boxes
-    parents: dict = {}
-    roots = {id(page._page_box.children[0].element): page._page_box.children[0].element
-             for page in document.pages}  # one per layout joined into the document (print/layout/index_pages.py)
-    if not roots:
-        return
-    for root in roots.values():
-        for parent in root.iter():
-            for child in parent:
-                parents[child] = parent
-    scope_cache: dict = {}
-
-    def scope_of(element):
-        if element in scope_cache:
-            return scope_cache[element]
-        node, found = element, None
-        while node is not None:
-            if "endnotes" in (node.get("class") or "").split():
-                break  # notes printed after a piece are notes (asides) in the EPUB: not counted
-            if node.get("id") in scopes and node.tag == "section":
-                found = node.get("id")
-                break
-            node = parents.get(node)
-        scope_cache[element] = found
-        return found
-
-    seen: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        first = None
-        for box in _text_boxes(page._page_box, boxes):
-            scope = scope_of(box.element)
-            if scope is None:
-                continue
-            if first is None:
-                first = (number, scope, seen.get(scope, 0))
-            seen[scope] = seen.get(scope, 0) + _count(box.text)
-        yield first or (number, None, 0)
 
 
 def scopes_of(book: Book) -> dict[str, str]:
@@ -99,14 +27,9 @@ def scopes_of(book: Book) -> dict[str, str]:
     return scopes
 
 
-def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
-    """Page-break markers per EPUB file, and the page list (label, href) in reading order."""
-    return from_breaks(book, page_breaks(document, scopes_of(book)))
-
-
 def from_breaks(book: Book, breaks) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
-    """As from_layout(), from page_breaks()'s (page number, scope, characters before) of every page
-    (the print edition laid out in units gives them unit by unit: print/layout/parts.py)."""
+    """Page-break markers per EPUB file, and the page list (label, href) in reading order, from the
+    print edition's (page number, scope, characters before) of every page (Edition.breaks)."""
     scopes = scopes_of(book)
     markers: dict[str, list[tuple[str, int, str]]] = {}
     labels: list[tuple[str, str]] = []

@@ -35,11 +35,12 @@ class Assembled:
     """The book's PDF made from units: what the rest of the build needs of its layout."""
 
     pages: int
-    breaks: list[tuple[int, str | None, int]]  # pagelist.page_breaks() of every page
+    breaks: list[tuple[int, str | None, int]]  # breaks.page_breaks() of every page
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     long_notes: frozenset[str] = frozenset()
     page_rules: str = ""
+    anchors: dict[str, int] = field(default_factory=dict)  # the page of every anchor (id) of the book
 
 
 def enabled() -> bool:
@@ -57,7 +58,7 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
              progress=None, pool: "Pool | None" = None, on_laid=None) -> Assembled | None:
     """The book's PDF written to `target` from units; None when the book must be laid out whole.
     `pool`: workers started earlier (Pool), else started here; either way closed when this fails.
-    `on_laid(breaks)`: called once every part is laid out, with pagelist.page_breaks() of every page,
+    `on_laid(breaks)`: called once every part is laid out, with breaks.page_breaks() of every page,
     while the last parts are written; again later while it returns False."""
     from anthology.epub import pagelist
     from anthology.print import source as pdf
@@ -173,7 +174,7 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     return Assembled(pages=count, breaks=state.breaks(starts, final),
                      warnings=_unique(w for name in final for w in state.warnings.get(name, [])),
                      refused=_unique(r for name in final for r in state.laid[name].refused),
-                     long_notes=long_notes, page_rules=page_rules)
+                     long_notes=long_notes, page_rules=page_rules, anchors=state.anchors(starts, final))
 
 
 def _gave_up(pool) -> None:

@@ -191,7 +191,7 @@ class Laid:
 
     count: int  # its pages (without the half-title and blank page it was laid out after)
     anchors: dict[str, int]  # id -> page within the unit (1-based), for the ids it owns
-    breaks: list[tuple[int, str | None, int]]  # pagelist.page_breaks() within the unit
+    breaks: list[tuple[int, str | None, int]]  # breaks.page_breaks() within the unit
     overflowing: list[str]  # footnotes too long for their page
     warnings: list[str]
     refused: list[str]
@@ -201,8 +201,8 @@ class LaidOut:
     """A unit's layout kept in memory until it is written (in the worker process that made it)."""
 
     def __init__(self, book, unit: Unit, scopes: dict[str, str]):
-        from anthology.epub import pagelist
         from anthology.print import pdf
+        from anthology.print.layout.breaks import page_breaks
 
         self.book, self.unit = book, unit
         html, shared = _without_stylesheet(book, unit.html)
@@ -226,7 +226,7 @@ class LaidOut:
                 if anchor in owned:
                     anchors.setdefault(anchor, number)
         self.laid = Laid(len(content.pages), anchors,
-                         [tuple(b) for b in pagelist.page_breaks(content, scopes)],
+                         [tuple(b) for b in page_breaks(content, scopes)],
                          sorted(self.result.overflowing_notes()), self.result.warnings, self.result.refused)
 
     def write(self, start: int, blank_before: bool) -> bytes:
