@@ -35,7 +35,9 @@ DEFAULT_LIMIT_MB = 1024
 
 
 def enabled() -> bool:
-    return os.environ.get("ANTHOLOGY_CACHE", "").lower() not in ("off", "0", "no", "false")
+    from anthology import settings
+
+    return settings.current().cache
 
 
 def folder() -> Path:
@@ -227,10 +229,9 @@ def _blobs_of(entry: Path) -> set[str]:
 
 def prune() -> None:
     """Remove the least recently used blobs while they take more than the limit (a miss later)."""
-    try:
-        limit = float(os.environ.get("ANTHOLOGY_CACHE_MB", DEFAULT_LIMIT_MB)) * 1024 * 1024
-    except ValueError:
-        limit = DEFAULT_LIMIT_MB * 1024 * 1024
+    from anthology import settings
+
+    limit = settings.current().cache_mb * 1024 * 1024
     blobs = []
     for path in (folder() / "blobs").glob("*/*"):
         try:

@@ -22,11 +22,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _switches(jobs: bool = True) -> argparse.ArgumentParser:
+    """The flags of settings.py, shared by the commands (each wins over its ANTHOLOGY_* variable)."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("settings (see also the environment switches in `anthology --help`)")
+    if jobs:
+        group.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                           help="worker processes laying out the print edition (default: one per core; ANTHOLOGY_JOBS)")
+        group.add_argument("--no-cache", action="store_true",
+                           help="neither read nor write the build cache (ANTHOLOGY_CACHE=off)")
+    group.add_argument("--debug", action="store_true",
+                       help="show the traceback of an internal error (ANTHOLOGY_DEBUG=1)")
+    return common
+
+
 def parser() -> argparse.ArgumentParser:
-    main = _Parser(prog="anthology", description="Build an EPUB 3, a print PDF and a zine from book.yaml.")
+    from anthology import settings
+
+    main = _Parser(prog="anthology", description="Build an EPUB 3, a print PDF and a zine from book.yaml.",
+                   epilog=settings.epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     main.add_argument("--version", action="version", version=f"anthology {__version__}")
     commands = main.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    build = commands.add_parser("build", help="build the outputs")
+    switches, debug_only = _switches(), _switches(jobs=False)
+    build = commands.add_parser("build", help="build the outputs", parents=[switches])
     build.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
     build.add_argument("--out", default=Path("build"), type=Path, help="output folder (default: build/)")
     build.add_argument("--format", default="epub,pdf",
@@ -38,23 +56,26 @@ def parser() -> argparse.ArgumentParser:
                        help="run EPUBCheck (and Ace by DAISY, when installed) on the built EPUB")
     build.add_argument("--quiet", "-q", action="store_true",
                        help="print no progress and no list of outputs (problems are still printed)")
-    check = commands.add_parser("check", help="validate the manifest and every piece; write nothing")
+    check = commands.add_parser("check", help="validate the manifest and every piece; write nothing",
+                                parents=[switches])
     check.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
     check.add_argument("--epub", action="store_true",
                        help="also build the EPUB in a temporary folder and run EPUBCheck "
                             "(and Ace by DAISY, when installed) on it")
-    serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every save")
+    serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every save",
+                                parents=[switches])
     serve.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
     serve.add_argument("--port", default=8000, type=_port, help="port (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--out", default=Path("build"), type=Path, help="output folder (default: build/)")
-    new = commands.add_parser("new", help="start a new book in DIR, ready to build")
+    new = commands.add_parser("new", help="start a new book in DIR, ready to build", parents=[debug_only])
     new.add_argument("dir", type=Path)
     new.add_argument("--title", default=None, help="the book's title (default: from DIR's name)")
     new.add_argument("--language", default="en", help="BCP 47 language tag (default: en)")
     new.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
-    imp = commands.add_parser("import", help="turn a .docx, .html, .md or .txt file into a piece of the book")
+    imp = commands.add_parser("import", help="turn a .docx, .html, .md or .txt file into a piece of the book",
+                              parents=[debug_only])
     imp.add_argument("file", type=Path)
     imp.add_argument("--chapter", type=int, default=None,
                      help="chapter number (1 = first; one past the last makes a new chapter; default: the last)")
@@ -64,6 +85,12 @@ def parser() -> argparse.ArgumentParser:
                      help="where to write the piece (default: chapters/<chapter folder>/<slug>.md)")
     imp.add_argument("--manifest", type=Path, default=Path("book.yaml"), help="default: book.yaml")
     return main
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"invalid number of jobs {text!r} (a whole number, 1 or more)")
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -100,6 +127,15 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from anthology import settings
+
+    with settings.using(settings.read(args)):  # every switch, read once: the flags over the environment
+        return _command(args, stdout, stderr)
+
+
+def _command(args, stdout, stderr) -> int:
+    from anthology import settings
+
     if args.command in ("new", "import"):
         try:
             return _start_or_import(args, stdout, stderr)
@@ -107,9 +143,9 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
             print(f"anthology: cannot write or read {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
             return EXIT_BOOK
         except Exception as exc:  # a bug in the tool
-            if os.environ.get("ANTHOLOGY_DEBUG"):
+            if settings.current().debug:
                 raise
-            print(f"anthology: internal error ({type(exc).__name__}: {exc}). Run again with ANTHOLOGY_DEBUG=1 "
+            print(f"anthology: internal error ({type(exc).__name__}: {exc}). Run again with --debug "
                   "for the traceback and report it.", file=stderr)
             return EXIT_INTERNAL
     if not args.manifest.is_file():
@@ -187,10 +223,10 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         print("anthology: interrupted; earlier outputs are untouched.", file=stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug in the tool, not in the book: say so without a traceback
-        if os.environ.get("ANTHOLOGY_DEBUG"):
+        if settings.current().debug:
             raise
         print(f"anthology: internal error ({type(exc).__name__}: {exc}); earlier outputs are untouched. "
-              "Run again with ANTHOLOGY_DEBUG=1 for the traceback and report it.", file=stderr)
+              "Run again with --debug for the traceback and report it.", file=stderr)
         return EXIT_INTERNAL
 
 

@@ -32,7 +32,9 @@ _TIMEOUT = 600  # seconds for one EPUB; the sample book takes about 20
 
 def find(book_root: Path | None = None) -> Path | None:
     """The ace-cli program, or None when Ace is not installed."""
-    override = os.environ.get("ANTHOLOGY_ACE")
+    from anthology import settings
+
+    override = settings.current().ace
     if override:
         return Path(override)
     for folder in (Path.cwd(), book_root, _TOOL_CHECKOUT):

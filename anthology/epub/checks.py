@@ -3,7 +3,7 @@ installed (`ANTHOLOGY_ACE=off` leaves Ace out), with what ran and what did not, 
 
 from __future__ import annotations
 
-import os
+from anthology import settings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,7 @@ class EpubChecks:
 def check_epub(epub: Path, book_root: Path | None = None) -> EpubChecks:
     """EPUBCheck's findings, then Ace's violations (every violation, of any impact, is an error)."""
     result = EpubChecks(problems=list(epubcheck_module.epubcheck(epub)), ran=["EPUBCheck"])
-    if os.environ.get("ANTHOLOGY_ACE", "").lower() == "off":
+    if (settings.current().ace or "").lower() == "off":
         return result
     program = ace.find(book_root)
     if program is None:

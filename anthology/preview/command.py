@@ -10,7 +10,6 @@ and over the open page. Ctrl-C stops the server, the watcher and any build still
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 
+from anthology import settings
 from anthology.book.manifest import load_book
 from anthology.errors import BookError, Problem
 from anthology.outputs import AtomicOutputs
@@ -132,7 +132,7 @@ class Preview:
             self.failed([Problem(str(exc.filename or self.out_dir), None, f"cannot write or read: {exc.strerror or exc}")])
             return False
         except Exception as exc:  # a bug of the tool: say so, keep serving the last good pages
-            if os.environ.get("ANTHOLOGY_DEBUG"):
+            if settings.current().debug:
                 raise
             self.failed([Problem("anthology", None, f"internal error ({type(exc).__name__}: {exc})")])
             return False
@@ -257,7 +257,7 @@ class Background:
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "anthology", "build", str(self.manifest), "--out", str(self.out_dir),
-             "--format", ",".join(formats), "--quiet"],
+             "--format", ",".join(formats), "--quiet", *settings.as_flags(settings.current())],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.log,
             start_new_session=True)  # Ctrl-C in the terminal is ours to pass on, not the child's
 

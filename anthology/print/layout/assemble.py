@@ -19,7 +19,6 @@ returns None: the caller then lays the book out whole, the way it always could.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -45,7 +44,9 @@ class Assembled:
 
 def enabled() -> bool:
     """`ANTHOLOGY_UNITS=off` lays every book out whole, in one process."""
-    return os.environ.get("ANTHOLOGY_UNITS", "").lower() not in ("off", "0", "no", "false")
+    from anthology import settings
+
+    return settings.current().units
 
 
 def applies(book, preset) -> bool:
@@ -180,7 +181,9 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
 def _gave_up(pool) -> None:
     """The workers failed: the caller lays the book out whole (and meets the error itself, if it is
     one of the book's); with ANTHOLOGY_TRACE_UNITS=1 the workers' own report is shown."""
-    if os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1" and pool.error:
+    from anthology import settings
+
+    if settings.current().trace_units and pool.error:
         import sys
 
         print(f"[units] laid out whole instead: {pool.error}", file=sys.stderr)

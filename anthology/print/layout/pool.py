@@ -19,9 +19,10 @@ HOLD = 2  # units a worker may hold laid out, waiting for their first page (each
 
 
 def jobs() -> int:
-    value = os.environ.get("ANTHOLOGY_JOBS", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
+    from anthology import settings
+
+    if settings.current().jobs:
+        return settings.current().jobs
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
@@ -266,7 +267,9 @@ def _work(conn, manifest: Path | None, woken: bool = True) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
     _lower_priority()
-    trace = os.environ.get("ANTHOLOGY_TRACE_UNITS") == "1"
+    from anthology import settings
+
+    trace = settings.current().trace_units
     cold = not woken  # WeasyPrint not imported yet
     if not cold:
         pdf = _warm(manifest, trace)
