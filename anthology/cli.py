@@ -22,9 +22,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _switches(jobs: bool = True) -> argparse.ArgumentParser:
+def _switches(jobs: bool = True) -> _Parser:
     """The flags of settings.py, shared by the commands (each wins over its ANTHOLOGY_* variable)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     group = common.add_argument_group("settings (see also the environment switches in `anthology --help`)")
     if jobs:
         group.add_argument("--jobs", type=_jobs, default=None, metavar="N",

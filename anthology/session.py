@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from anthology.errors import Problem
 from anthology.outputs import AtomicOutputs
@@ -36,7 +37,7 @@ class Session:
 
     @property
     def modified(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.epoch, dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(self.epoch, dt.UTC).replace(tzinfo=None)
 
     @property
     def build_date(self) -> dt.date:

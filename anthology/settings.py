@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 _OFF = ("off", "0", "no", "false")
 

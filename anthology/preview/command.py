@@ -17,11 +17,13 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import jinja2
 
 from anthology import settings
 from anthology.book.manifest import load_book
+from anthology.book.model import Book
 from anthology.errors import BookError, Problem
 from anthology.outputs import AtomicOutputs
 from anthology.templating import template_problem
@@ -84,7 +86,7 @@ class Preview:
         self.inputs = watching.Inputs(manifest, out_dir)
         self.background = Background(manifest, out_dir)
         self.cover_png: bytes | None = None
-        self.book = None
+        self.book: Book | None = None
 
     def say(self, message: str, stream=None) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=stream or self.stdout, flush=True)
@@ -235,7 +237,7 @@ class Background:
         self.running: frozenset[str] = frozenset()
         self.pending: set[str] = set()
         self.started = 0.0
-        self.log = None
+        self.log: IO[str] | None = None
 
     def request(self, formats) -> None:
         self.pending |= set(formats)
@@ -286,5 +288,6 @@ class Background:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.log.close()
+        if self.log is not None:
+            self.log.close()
         self.process = None

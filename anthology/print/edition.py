@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from anthology.errors import Problem
 
@@ -34,7 +35,7 @@ class Edition:
     laid_early: bool = False  # on_laid() was answered (with these very page breaks)
     _breaks: list[Break] | None = None
     _anchors: dict[str, int] | None = None
-    _whole: object = None  # pdf.PrintResult when laid out whole
+    _whole: Any = None  # pdf.PrintResult when laid out whole
     _written: Path | None = None  # where the reading PDF is already written
     _job: dict = field(default_factory=dict)  # what laid it out (for the press PDF)
 
@@ -118,7 +119,7 @@ class Printing:
         self.cover_from_pool = False
 
     @classmethod
-    def start(cls, manifest: Path, out_dir: Path, formats) -> "Printing":
+    def start(cls, manifest: Path, out_dir: Path, formats) -> Printing:
         """The print stage for these formats; its workers start now, and warm up while the book is
         read (all of them for a first build; else the first one, the others once they have work)."""
         pool = None
