@@ -9,7 +9,7 @@ from pathlib import Path
 from anthology import cache
 from anthology.epoch import build_epoch, epoch_key
 from anthology.errors import BookError, Problem
-from anthology.outputs import AtomicOutputs
+from anthology.outputs import AtomicOutputs, write_file
 
 # The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
 # that `anthology --help`, `anthology check` and a build served from the cache start quickly.
@@ -120,8 +120,10 @@ def _restore(request: str, out_dir: Path) -> BuildReport | None:
             content = entry.read(name)
             if content is None:
                 return None
-            outputs.temp_for(name).write_bytes(content)
+            write_file(outputs.temp_for(name), content)
         report = BuildReport(outputs=outputs.commit(), cached=True)
+    except OSError as exc:
+        raise outputs.explain(exc) from None
     finally:
         outputs.discard()
     report.warnings = [Problem(*w) for w in entry.data.get("warnings", [])]
@@ -210,7 +212,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
 
             if assemble.applies(book, preset):  # in units, on every core, each cached (print/layout/assemble.py)
                 reading_pdf = target(f"{book.output}.pdf", "pdf") if "pdf" in made \
-                    else outputs.scratch(f"{book.output}.pdf")
+                    else outputs.scratch(f"{book.output}.pdf") if "zine" in made else None  # EPUB: breaks only
                 layout = assemble.assemble(book, env, entries, build_date, reading_pdf, progress=progress,
                                            pool=pool, on_laid=early_epub if not site else None)
                 if layout is None:
@@ -299,6 +301,8 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             write_site(book, outputs.temp_dir_for("site"), offered, env=env, index_entries=index.for_epub(entries),
                        build_date=build_date, epoch=epoch, cover_png=cover_png, print_label=source.print_label(book))
         report.outputs = outputs.commit()
+    except OSError as exc:  # a write that failed names its output and what to do (outputs.py)
+        raise outputs.explain(exc) from None
     finally:
         outputs.discard()
     return report
