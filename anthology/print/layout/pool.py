@@ -239,15 +239,7 @@ def _die_with_parent(parent: int, lifeline: tuple[int, int]) -> None:
 
     read_end, write_end = lifeline
     os.close(write_end)  # this process's copy: only the parent's may keep the pipe open
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            PR_SET_PDEATHSIG = 1
-            libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)  # SIGKILL when the parent dies
-        except (OSError, AttributeError):
-            pass  # the lifeline still holds
+    _parent_death_signal()
     if os.getppid() != parent:  # the parent died before the signal was asked for
         os._exit(0)
 
@@ -260,6 +252,20 @@ def _die_with_parent(parent: int, lifeline: tuple[int, int]) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="anthology-lifeline", daemon=True).start()
+
+
+def _parent_death_signal() -> None:
+    """Linux: ask the kernel for SIGKILL when the parent dies (elsewhere the lifeline alone holds)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # the lifeline still holds
 
 
 def _lower_priority() -> None:
