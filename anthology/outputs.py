@@ -96,15 +96,15 @@ def refuse_links_out(root: Path, paths) -> None:
 
 
 _ADVICE = {
-    errno.ENOSPC: "the disk is full{free}: free some space, or build elsewhere with --out DIR",
-    errno.EDQUOT: "the disk quota is used up{free}: free some space, or build elsewhere with --out DIR",
-    errno.EFBIG: "the file is larger than this disk takes: build elsewhere with --out DIR",
-    errno.EROFS: "the disk is read-only: build elsewhere with --out DIR",
-    errno.EACCES: "permission denied: make the folder writable, or build elsewhere with --out DIR",
-    errno.EPERM: "not permitted: make the folder writable, or build elsewhere with --out DIR",
-    errno.ENOTDIR: "a file stands where a folder must be: move it away, or build elsewhere with --out DIR",
-    errno.EEXIST: "a file stands where a folder must be: move it away, or build elsewhere with --out DIR",
-    errno.EIO: "the disk reported an input/output error: check it, or build elsewhere with --out DIR",
+    errno.ENOSPC: "the disk is full{free}: free some space, or {elsewhere}",
+    errno.EDQUOT: "the disk quota is used up{free}: free some space, or {elsewhere}",
+    errno.EFBIG: "the file is larger than this disk takes: {elsewhere}",
+    errno.EROFS: "the disk is read-only: {elsewhere}",
+    errno.EACCES: "permission denied: make the folder writable, or {elsewhere}",
+    errno.EPERM: "not permitted: make the folder writable, or {elsewhere}",
+    errno.ENOTDIR: "a file stands where a folder must be: move it away, or {elsewhere}",
+    errno.EEXIST: "a file stands where a folder must be: move it away, or {elsewhere}",
+    errno.EIO: "the disk reported an input/output error: check it, or {elsewhere}",
 }
 
 
@@ -116,11 +116,13 @@ def _free(folder: Path) -> str:
     return f" ({free / 1024:,.0f} KB free in {folder})" if free < 1 << 30 else ""
 
 
-def describe(exc: OSError, name: Path, folder: Path) -> OutputError:
-    """An OutputError for a failed write of `name` (an output, or the output folder itself)."""
-    advice = _ADVICE.get(exc.errno or 0, f"{exc.strerror or exc}: check the disk, or build elsewhere with --out DIR")
-    return OutputError(f"{name}: cannot write: {advice.format(free=_free(folder))}. "
-                       "The previous outputs are untouched.")
+def describe(exc: OSError, name: Path, folder: Path, elsewhere: str = "build elsewhere with --out DIR",
+             untouched: str = "The previous outputs are untouched.") -> OutputError:
+    """An OutputError for a failed write of `name` (an output, or the output folder itself);
+    `elsewhere`: what else the user can do; `untouched`: what was kept."""
+    advice = _ADVICE.get(exc.errno or 0, f"{exc.strerror or exc}: check the disk, or {{elsewhere}}")
+    return OutputError(f"{name}: cannot write: {advice.format(free=_free(folder), elsewhere=elsewhere)}. "
+                       f"{untouched}")
 
 
 def write_file(path: Path, data: bytes) -> None:

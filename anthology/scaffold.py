@@ -88,7 +88,8 @@ def _write_all(target: Path, contents: list[tuple[Path, bytes]]) -> list[Path]:
                 pass
         failed = Path(exc.filename) if exc.filename else target
         failed = next((d for t, d in temps if t == failed), failed)
-        raise describe(exc, failed, _nearest(failed)) from None
+        raise describe(exc, failed, _nearest(failed), elsewhere="start the book on another disk",
+                       untouched="Nothing was written.") from None
     return [destination for destination, _ in contents]
 
 
