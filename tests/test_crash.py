@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -90,6 +91,10 @@ def _kill_at(manifest: Path, out: Path, cache: Path, moment: str, **extra) -> li
         assert len(_session_processes(build.pid)) >= 1
         os.kill(build.pid, signal.SIGKILL)
         build.wait(timeout=60)
+        rest = threading.Thread(target=build.stdout.read, daemon=True)  # a caller waiting for the output's
+        rest.start()  # end: it comes once no process of the build holds the pipe (bounded wait)
+        rest.join(timeout=60)
+        assert not rest.is_alive(), "the killed build's output pipe is still held open"
     finally:
         if build.poll() is None:
             build.kill()
