@@ -8,7 +8,7 @@ from pathlib import Path
 from anthology import cache
 from anthology.epoch import build_epoch, epoch_key
 from anthology.errors import BookError, Problem
-from anthology.outputs import AtomicOutputs
+from anthology.outputs import AtomicOutputs, write_file
 
 # The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
 # that `anthology --help`, `anthology check` and a build served from the cache start quickly.
@@ -112,8 +112,10 @@ def _restore(request: str, out_dir: Path) -> BuildReport | None:
             content = entry.read(name)
             if content is None:
                 return None
-            outputs.temp_for(name).write_bytes(content)
+            write_file(outputs.temp_for(name), content)
         report = BuildReport(outputs=outputs.commit(), cached=True)
+    except OSError as exc:
+        raise outputs.explain(exc) from None
     finally:
         outputs.discard()
     report.warnings = [Problem(*w) for w in entry.data.get("warnings", [])]
@@ -165,7 +167,8 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             printing.want_cover(book, session.env)  # the generated cover, by a worker first
         if any(f in made for f in PRINTED):
             name = f"{book.output}.pdf"
-            session.pdf_target = session.target(name, "pdf") if "pdf" in made else session.outputs.scratch(name)
+            session.pdf_target = session.target(name, "pdf") if "pdf" in made \
+                else session.outputs.scratch(name) if "zine" in made else None  # EPUB: page breaks only
             early = epub.early(book, session) if "epub" in made and not session.site else None
             session.edition = printing.lay_out(book, session.env, session.entries, session.build_date,
                                                session.pdf_target, progress, on_laid=early)
@@ -177,6 +180,8 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             session.warnings += session.edition.report()
         report = BuildReport(warnings=session.warnings)
         report.outputs = session.outputs.commit()
+    except OSError as exc:  # a write that failed names its output and what to do (outputs.py)
+        raise session.outputs.explain(exc) from None
     finally:
         session.outputs.discard()
     return report

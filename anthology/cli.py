@@ -11,6 +11,7 @@ from pathlib import Path
 
 from anthology import __version__
 from anthology.errors import BookError, Problem
+from anthology.outputs import OutputError
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -139,6 +140,9 @@ def _command(args, stdout, stderr) -> int:
     if args.command in ("new", "import"):
         try:
             return _start_or_import(args, stdout, stderr)
+        except OutputError as exc:
+            print(f"anthology: {exc}", file=stderr)
+            return EXIT_BOOK
         except OSError as exc:
             print(f"anthology: cannot write or read {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
             return EXIT_BOOK
@@ -214,6 +218,9 @@ def _command(args, stdout, stderr) -> int:
         _print_problems(exc.problems, stderr)
         count = len(exc.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=stderr)
+        return EXIT_BOOK
+    except OutputError as exc:  # a full disk, a read-only folder …: the output named, what to do
+        print(f"anthology: {exc}", file=stderr)
         return EXIT_BOOK
     except OSError as exc:
         print(f"anthology: cannot write or read {exc.filename or ''}: {exc.strerror or exc}", file=stderr)

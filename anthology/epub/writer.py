@@ -310,7 +310,16 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     writer = _Writer(str(target), pub, {"mtime": modified, "epub3_landmark": False, "epub2_guide": False,
                                         "raise_exceptions": True})
     writer.process()
-    writer.write()
+    try:
+        writer.write()
+    except BaseException:  # a full disk: ebooklib leaves its zip open, closed (and failing again) at exit
+        out = getattr(writer, "out", None)
+        if out is not None:
+            try:
+                out.close()
+            except (OSError, ValueError):
+                pass
+        raise
 
 
 class _Writer(epub.EpubWriter):

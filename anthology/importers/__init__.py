@@ -41,6 +41,12 @@ def read(path: Path) -> Draft:
                          f"(known: {', '.join(sorted(FORMATS))})")
     if not path.is_file():
         raise Unreadable(f"{path}: no such file")
+    if fmt != "docx":  # a reference to a character XML cannot carry (&#xD800;): named, not turned into U+FFFD
+        from anthology.book.limits import bad_references
+
+        found = bad_references(path.read_bytes().decode("utf-8", errors="replace"))
+        if found:
+            raise Unreadable(f"{path}:{found[0][0]}: {found[0][1]}")
     if fmt == "docx":
         from anthology.importers import docx as module
     elif fmt == "html":

@@ -14,6 +14,7 @@ from anthology.importers import Draft, Unreadable, read
 from anthology.importers.html import TODO_ALT
 from anthology.importers.markdown import piece_body
 from anthology.importers.placement import Manifest, PlacementError
+from anthology.outputs import refuse_links_out
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -68,6 +69,7 @@ def run(file: Path, *, manifest: Path, chapter: int | None, chapter_title: str |
     except PlacementError as exc:
         print(f"{exc}\nNothing was written.", file=stderr)
         return EXIT_PROBLEM
+    refuse_links_out(root, [target, *(path for _, path in images.values())])  # no write through a symlink
     written = _write(target, text, images, draft, manifest, manifest_text)
     _report(written, draft, text, title, number, count, new_chapter_title, manifest, root, file, stdout)
     return EXIT_OK

@@ -278,6 +278,58 @@ def _check_notes(text: str, ctx: Context) -> None:
     for name, index in defined.items():
         if name not in used:
             ctx.report(_line(text, index, ctx), f"the footnote [^{name}] is defined but never called")
+    _check_notes_in_notes(text, ctx)
+
+
+def _check_notes_in_notes(text: str, ctx: Context) -> None:
+    """A footnote's own text may not call a footnote: a note citing itself, notes citing each other
+    in a ring, or one note's call inside another would leave links to notes that do not exist (the
+    notes are taken from the main text only) and lose a note's text. Reported at the definition."""
+    spans = _note_spans(text)
+    calls = {name: [m.group(1) for m in _NOTE_REF.finditer(text, start, end)] for name, (start, end) in spans.items()}
+    for name, (start, _end) in spans.items():
+        if not calls[name]:
+            continue
+        ring, here, seen = None, calls[name][0], [name]
+        while here in calls and here not in seen:  # follow the first call of each note
+            seen.append(here)
+            here = calls[here][0] if calls[here] else None
+        if here == name:
+            ring = seen
+        called = calls[name][0]
+        if called == name:
+            what = f"the footnote [^{name}] calls itself: delete the call [^{name}] from its text"
+        elif ring:
+            what = "the footnotes " + " → ".join(f"[^{n}]" for n in ring + [name]) + " call each other in a " \
+                   "ring: a note cannot have notes; call each from the main text"
+        else:
+            what = f"the footnote [^{name}] calls the footnote [^{called}] inside its own text: a note cannot " \
+                   f"have notes; write [^{called}]'s text into it, or call [^{called}] from the main text"
+        ctx.report(_line(text, start, ctx), what)
+
+
+def _note_spans(text: str) -> dict[str, tuple[int, int]]:
+    """Each footnote definition's text, as (start, end) in `text`: its first line and the lines that
+    continue it (indented, or not separated by a blank line), up to the next definition."""
+    spans: dict[str, tuple[int, int]] = {}
+    for match in _NOTE_DEF.finditer(text):
+        end = match.end()
+        blank = False
+        while end < len(text):
+            nl = text.find("\n", end)
+            line_start = len(text) if nl < 0 else nl + 1
+            if line_start >= len(text):
+                end = len(text)
+                break
+            line_end = text.find("\n", line_start)
+            line = text[line_start:len(text) if line_end < 0 else line_end]
+            if _NOTE_DEF.match(line) or (blank and line.strip() and not line.startswith(("    ", "\t"))):
+                end = line_start
+                break
+            blank = not line.strip()
+            end = line_start + len(line)
+        spans.setdefault(match.group(1), (match.start(), end))
+    return spans
 
 
 # --- source rewriting before Markdown -----------------------------------------------------

@@ -55,9 +55,10 @@ def applies(book, preset) -> bool:
     return not book.print.tagged and preset is None and enabled()
 
 
-def assemble(book, env, entries, build_date, target: Path, *, press: bool = False, page_rules: str = "",
+def assemble(book, env, entries, build_date, target: Path | None, *, press: bool = False, page_rules: str = "",
              progress=None, pool: "Pool | None" = None, on_laid=None) -> Assembled | None:
-    """The book's PDF written to `target` from units; None when the book must be laid out whole.
+    """The book's PDF written to `target` from units (None: laid out for its page breaks only, an
+    EPUB-only build writes no PDF); None when the book must be laid out whole.
     `pool`: workers started earlier (Pool), else started here; either way closed when this fails.
     `on_laid(breaks)`: called once every part is laid out, with breaks.page_breaks() of every page,
     while the last parts are written; again later while it returns False."""
@@ -167,7 +168,7 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     final = names_in_order()
     fresh = len(state.worked & set(final))
     cached = f", {len(final) - fresh} from the cache" if fresh < len(final) else ""
-    progress(f"writing the PDF ({starts[final[-1]][0] + state.laid[final[-1]].count - 1} pages: "
+    progress(f"{'writing the PDF' if target is not None else 'laid out'} ({starts[final[-1]][0] + state.laid[final[-1]].count - 1} pages: "
              f"{len(final)} parts, {fresh} laid out now{cached})")
     count = state.joiner.finish(final, target)
     for name in final:
