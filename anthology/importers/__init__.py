@@ -32,6 +32,7 @@ class Draft:
     findings: list[str] = field(default_factory=list)    # what was found and what was lost, with locations
     comments: list[str] = field(default_factory=list)    # the reviewers' comments, kept for the editor
     source: str | None = None                            # where the text came from (an EPUB's member)
+    book_title: str | None = None                        # the title of the EPUB the text came from
 
 
 @dataclass

@@ -35,8 +35,10 @@ comment-reference => sup
 # Styles that are plain body text: mammoth's "unrecognised style" for them is no news to the editor.
 PLAIN_STYLES = {"Normal", "Body Text", "First Paragraph", "Compact", "Captioned Figure", "Figure",
                 "Abstract", "List Paragraph", "Footnote Text", "Endnote Text", "Default Paragraph Font",
-                "Hyperlink", "Footnote Reference", "Endnote Reference", "Verbatim Char"}
+                "Hyperlink", "Footnote Reference", "Endnote Reference", "Verbatim Char", "None",
+                "annotation text", "annotation reference", "Comment Text", "Comment Reference"}
 _STYLE = re.compile(r"Unrecognised (paragraph|run) style: '?(.+?)'? \(Style ID: [^)]*\)")
+_LEFT_OUT_STYLES = re.compile(r"^(toc|contents)\s*\d*$|^toc heading$", re.I)  # wordxml.py takes these out
 _CORE = "docProps/core.xml"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/svg+xml": ".svg"}
@@ -95,7 +97,8 @@ def read(path: Path, options: Options | None = None) -> Draft:
         draft.findings.append(f"dropped: Word's own contents ({prepared.contents_paragraphs} paragraphs)"
                               + (f" and fields ({fields})" if fields else "") + ": the book makes its own")
     styles = sorted({m.group(2) for m in map(_STYLE.search, (msg.message for msg in result.messages))
-                     if m and m.group(2) not in PLAIN_STYLES})
+                     if m and m.group(2) not in PLAIN_STYLES
+                     and not _LEFT_OUT_STYLES.match(m.group(2))})
     if styles:
         draft.checks.append("Word styles the importer does not know (their text came in as plain paragraphs): "
                             + ", ".join(styles))

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from lxml import etree, html as lxml_html
 
 from anthology.importers import Draft, Unreadable
-from anthology.importers import encoding, footnotes, structure, verse
+from anthology.importers import archive as archives, encoding, footnotes, structure, verse
 from anthology.importers.footnotes import NOTE_TOKEN  # noqa: F401 (the Markdown writer's token)
 from anthology.text.sanitize import ALLOWED, DROPPED, remove_element, sanitize
 
@@ -243,10 +243,12 @@ def _load(src: str, source: Path, draft: Draft, folder: Path | None = None) -> s
             draft.checks.append("an inline image of an unknown type was left out")
             return None
         try:
-            return _add(draft, base64.b64decode(match.group(2), validate=False), extension)
+            data = base64.b64decode(match.group(2), validate=False)
         except (binascii.Error, ValueError):
             draft.checks.append("an inline image that could not be decoded was left out")
             return None
+        archives.check_image(data, f"inline image{extension}", source)
+        return _add(draft, data, extension)
     if _REMOTE.match(src):
         draft.checks.append(f"the remote image {src} was not fetched: download it, if you may use it, "
                             "put it in the book's folder and add it by hand")
@@ -258,7 +260,9 @@ def _load(src: str, source: Path, draft: Draft, folder: Path | None = None) -> s
         draft.checks.append(f"the image {src} was left out: it is not a PNG, JPEG, GIF or SVG file "
                             f"in {folder}")
         return None
-    return _add(draft, path.read_bytes(), extension)
+    data = path.read_bytes()
+    archives.check_image(data, path.name, source)
+    return _add(draft, data, extension)
 
 
 def _add(draft: Draft, data: bytes, extension: str) -> str:
