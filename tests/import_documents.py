@@ -191,3 +191,66 @@ def damaged(source: Path, target: Path) -> Path:
     return target
 
 
+
+
+ODF = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+    "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
+    "xlink": "http://www.w3.org/1999/xlink",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+}
+
+
+def german_odt(path: Path, image: bytes, tracked: bool = False) -> Path:
+    """An OpenDocument text in German, as LibreOffice writes one: title, two heading levels, italic and
+    small-caps spans, a footnote, a comment, a numbered list, a table with a merged cell, an image with
+    a description and a title, the document's contents; optionally a tracked insertion."""
+    declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in ODF.items())
+    changes = ('<text:tracked-changes><text:changed-region text:id="ct1"><text:insertion><office:change-info>'
+               '<dc:creator>Lektor</dc:creator><dc:date>2024-05-01T10:00:00</dc:date></office:change-info>'
+               '</text:insertion></text:changed-region></text:tracked-changes>') if tracked else ""
+    content = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content {declarations} office:version="1.3">
+<office:automatic-styles>
+<style:style style:name="T1" style:family="text"><style:text-properties fo:font-style="italic"/></style:style>
+<style:style style:name="T2" style:family="text"><style:text-properties fo:font-variant="small-caps"/></style:style>
+<style:style style:name="T3" style:family="text"><style:text-properties fo:language="ru" fo:country="RU"/></style:style>
+<text:list-style style:name="L1"><text:list-level-style-number text:level="1"/></text:list-style>
+</office:automatic-styles>
+<office:body><office:text>{changes}
+<text:table-of-content text:name="Inhalt"><text:index-body><text:p text:style-name="Contents_20_1">Einleitung 1</text:p></text:index-body></text:table-of-content>
+<text:p text:style-name="Title">Der Brunnen von Schetpe</text:p>
+<text:h text:outline-level="1">Einleitung</text:h>
+<text:p>Das Wasser kam <text:span text:style-name="T1">zurück</text:span> &amp; blieb = gut.<text:note text:id="ftn1" text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>Erzählt im August 2021.</text:p></text:note-body></text:note> Ein <text:span text:style-name="T2">Kapitälchen</text:span> und <text:span text:style-name="T3">вода</text:span>.<office:annotation><dc:creator>Lektorin</dc:creator><dc:date>2024-05-02T09:00:00</dc:date><text:p>Quelle prüfen.</text:p></office:annotation>{'<text:change-start text:change-id="ct1"/>Neu eingefügt.<text:change-end text:change-id="ct1"/>' if tracked else ''}</text:p>
+<text:h text:outline-level="2">Die Ältesten</text:h>
+<text:list text:style-name="L1"><text:list-item><text:p>erstens</text:p></text:list-item><text:list-item><text:p>zweitens</text:p></text:list-item></text:list>
+<table:table table:name="T"><table:table-column table:number-columns-repeated="2"/>
+<table:table-header-rows><table:table-row><table:table-cell><text:p>Jahr</text:p></table:table-cell><table:table-cell><text:p>Familien</text:p></table:table-cell></table:table-row></table:table-header-rows>
+<table:table-row><table:table-cell table:number-columns-spanned="2"><text:p>beide zusammen</text:p></table:table-cell><table:covered-table-cell/></table:table-row>
+</table:table>
+<text:p><draw:frame draw:name="Bild1"><draw:image xlink:href="Pictures/sun.png"/><svg:title>Abbildung 1: Die Sonne</svg:title><svg:desc>Eine gelbe Sonne über dem Dorf</svg:desc></draw:frame></text:p>
+<text:p>Seite <text:page-number>3</text:page-number> Ende.</text:p>
+</office:text></office:body></office:document-content>"""
+    styles = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-styles {declarations}><office:styles>
+<style:default-style style:family="paragraph"><style:text-properties fo:language="de" fo:country="DE"/></style:default-style>
+<style:style style:name="Title" style:family="paragraph"/>
+</office:styles></office:document-styles>"""
+    meta = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-meta {declarations}><office:meta><dc:title>Der Brunnen von Schetpe</dc:title>
+<dc:creator>Dina Orlova</dc:creator><dc:language>de-DE</dc:language></office:meta></office:document-meta>"""
+    with zipfile.ZipFile(path, "w") as zipped:
+        zipped.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.text")
+        zipped.writestr("content.xml", content)
+        zipped.writestr("styles.xml", styles)
+        zipped.writestr("meta.xml", meta)
+        zipped.writestr("Pictures/sun.png", image)
+        zipped.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+                        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+    return path

@@ -82,7 +82,7 @@ def read_all(path: Path, options: Options | None = None) -> list[Draft]:
     if fmt == "odt":
         from anthology.importers import odt
 
-        return [odt.read(path)]
+        return [odt.read(path, options)]
     if fmt == "html":
         from anthology.importers import html as module
     else:

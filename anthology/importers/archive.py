@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import warnings
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -48,7 +49,7 @@ def open_zip(path: Path, what: str) -> zipfile.ZipFile:
         raise Unreadable(f"{path}: the archive unpacks to {total:,} bytes, more than a book's files (a zip bomb?)")
     try:
         broken = archive.testzip()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as exc:
         raise Unreadable(f"{path}: the archive is damaged ({exc}): save the document again") from None
     if broken is not None:
         raise Unreadable(f"{path}: the archive is damaged (the member '{broken}' fails its checksum): save the "

@@ -49,6 +49,7 @@ def read(path: Path, options: Options) -> list[Draft]:
             member = posixpath.normpath(posixpath.join(base, unquote(item.get("href") or "")))
             if member in names and not _boilerplate(zipped.read(member)):
                 chapters.append(member)
+        numbered = {member: number for number, member in enumerate(chapters, start=1)}
         if options.only:
             beyond = sorted(n for n in options.only if n > len(chapters))
             if beyond:
@@ -58,7 +59,7 @@ def read(path: Path, options: Options) -> list[Draft]:
         drafts = []
         for member in chapters:
             draft = _chapter(zipped, names, member, path)
-            draft.source = member
+            draft.source = f"chapter {numbered[member]}: {member}"
             draft.authors = draft.authors or list(authors)
             draft.language = draft.language or language
             draft.book_title = book_title
