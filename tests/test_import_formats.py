@@ -171,3 +171,35 @@ def test_bad_files_are_refused_with_their_name_exit_1_and_nothing_written(small_
         assert str(path) in run.err and message in run.err, (what, run.err)
         assert "Traceback" not in run.err and "Nothing was written" in run.err, what
         assert snapshot(small_book) == before, what
+
+
+def test_mammoths_own_word_documents_keep_notes_comments_tables_and_strikethrough(small_book):
+    """Real Word documents from mammoth's test suite (tests/fixtures/import-mammoth)."""
+    manifest = small_book / "book.yaml"
+    runs = {name: run_cli("import", FIXTURES / "import-mammoth" / f"{name}.docx", "--manifest", manifest)
+            for name in ("comments", "footnotes", "endnotes", "tables", "strikethrough")}
+    for name, run in runs.items():
+        assert run.code == 0, (name, run.err)
+    assert "comments in the document: 2" in runs["comments"].out
+    assert "notes: 2 found" in runs["footnotes"].out and "notes: 2 found" in runs["endnotes"].out
+
+    def body(name):
+        return split_front((small_book / "chapters/01-first-chapter" / f"{name}.md").read_text(encoding="utf-8"))[1]
+
+    assert body("comments") == ("Ouch<!-- Comment 1 by Michael Williamson, 2016-07-03 on “Ouch”: A tachyon walks "
+                                "into a bar. -->.<!-- Comment 2 by Michael Williamson, 2016-07-03: Fin. -->\n")
+    assert "Ouch[^1].[^2]" in body("endnotes") and "[^2]: Fin." in body("endnotes")
+    assert "<del>Today's Special: Salmon</del> Sold out" in body("strikethrough")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        built = run_cli("build", manifest, "--out", small_book / "build")
+    assert built.code == 0, built.err
+    book = Epub(small_book / "build" / "small.epub")
+    notes = [a for a in book.xml("footnotes.xhtml").iter(f"{{{NS['x']}}}aside") if a.get(EPUB_TYPE) == "footnote"]
+    assert [_text(n).split(" ", 1)[1] for n in notes] == ["A tachyon walks into a bar.", "Fin."]
+    assert "tachyon" not in _text(book.xml("comments.xhtml").find(".//x:body", NS))
+    table = book.xml("tables.xhtml").find(".//x:table", NS)
+    assert table.find(".//x:th", NS) is None and len(table.findall(".//x:td", NS)) == 4
+    assert _text(book.xml("strikethrough.xhtml").find(".//x:del", NS)) == "Today’s Special: Salmon"  # typographic quote
+    pages = pdf_pages_text(small_book / "build" / "small.pdf")
+    assert any("Ouch" in page and "A tachyon walks into a bar." in page for page in pages)

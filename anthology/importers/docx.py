@@ -120,12 +120,18 @@ def _take_comments(root, prepared: wordxml.Prepared) -> list[str]:
         about = f" on “{comment.about}”" if comment and comment.about else ""
         who = f"{comment.author}{', ' + comment.date if comment and comment.date else ''}" if comment else "a reviewer"
         comments.append(f"Comment {len(comments) + 1} by {who}{about}: {text}")
-        call = anchor.getparent() if anchor.getparent().tag == "sup" else anchor
+        parent = anchor.getparent()
+        if parent is None:
+            continue
+        call = parent if parent.tag == "sup" and len(parent) == 1 and not (parent.text or "").strip() else anchor
         call.text = None
         for child in list(call):
             call.remove(child)
         call.tail = html_importer.COMMENT_TOKEN.format(len(comments)) + (call.tail or "")
         html_importer.remove_element(call)
+    for sup in list(root.iter("sup")):  # a <sup> that held only comment calls
+        if not len(sup) and not re.sub(r"ANTHOLOGYCOMMENT\d+X", "", sup.text or "").strip():
+            sup.drop_tag()
     return comments
 
 

@@ -246,8 +246,11 @@ def _comments(comments, document) -> dict[str, Comment]:
         found[comment.get(_w + "id")] = Comment(comment.get(_w + "id"), comment.get(_w + "author") or "someone",
                                                 (comment.get(_w + "date") or "")[:10], " ".join(text.split()))
     open_ranges: dict[str, list[str]] = {}
-    for element in document.iter(_w + "commentRangeStart", _w + "commentRangeEnd", _w + "t"):
-        if element.tag == _w + "commentRangeStart":
+    for element in document.iter(_w + "commentRangeStart", _w + "commentRangeEnd", _w + "t", _w + "p"):
+        if element.tag == _w + "p":
+            for words in open_ranges.values():
+                words.append(" ")
+        elif element.tag == _w + "commentRangeStart":
             open_ranges[element.get(_w + "id")] = []
         elif element.tag == _w + "commentRangeEnd":
             words = open_ranges.pop(element.get(_w + "id"), None)
