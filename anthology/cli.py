@@ -75,7 +75,7 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--title", default=None, help="the book's title (default: from DIR's name)")
     new.add_argument("--language", default="en", help="BCP 47 language tag (default: en)")
     new.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
-    imp = commands.add_parser("import", help="turn a .docx, .html, .md or .txt file into a piece of the book",
+    imp = commands.add_parser("import", help="turn a .docx, .odt, .html, .epub, .md or .txt file into pieces of the book",
                               parents=[debug_only])
     imp.add_argument("file", type=Path)
     imp.add_argument("--chapter", type=int, default=None,
@@ -85,6 +85,13 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--to", type=Path, default=None,
                      help="where to write the piece (default: chapters/<chapter folder>/<slug>.md)")
     imp.add_argument("--manifest", type=Path, default=Path("book.yaml"), help="default: book.yaml")
+    imp.add_argument("--dry-run", action="store_true", help="print what would be written and found; write nothing")
+    changes = imp.add_mutually_exclusive_group()
+    changes.add_argument("--accept-changes", dest="changes", action="store_const", const="accept",
+                         help="a Word file's tracked changes: take them (default: refuse the file)")
+    changes.add_argument("--reject-changes", dest="changes", action="store_const", const="reject",
+                         help="a Word file's tracked changes: undo them")
+    imp.add_argument("--only", default=None, metavar="LIST", help="an EPUB's chapters to import, e.g. 3,5-7")
     return main
 
 
@@ -243,10 +250,16 @@ def _start_or_import(args, stdout, stderr) -> int:
 
         return scaffold.run(args.dir, title=args.title, language=args.language, force=args.force,
                             stdout=stdout, stderr=stderr)
-    from anthology.importers import command as importing
+    from anthology.importers import Options, command as importing, numbers
 
+    try:
+        only = numbers(args.only) if args.only is not None else None
+    except ValueError as exc:
+        print(f"anthology import: --only {args.only}: {exc}", file=stderr)
+        return 2
     return importing.run(args.file, manifest=args.manifest, chapter=args.chapter, chapter_title=args.chapter_title,
-                         kind=args.kind, to=args.to, stdout=stdout, stderr=stderr)
+                         kind=args.kind, to=args.to, dry_run=args.dry_run,
+                         options=Options(changes=args.changes, only=only), stdout=stdout, stderr=stderr)
 
 
 def _check_epub(manifest: Path, stdout, stderr) -> int:
