@@ -14,7 +14,7 @@ from anthology.outputs import AtomicOutputs
 # The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
 # that `anthology --help`, `anthology check` and a build served from the cache start quickly.
 
-FORMATS = ("epub", "pdf", "zine", "minizine", "cover", "site")
+FORMATS = ("epub", "pdf", "zine", "minizine", "cover", "site", "proof")
 
 
 @dataclass
@@ -143,6 +143,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     from anthology.epub import writer as epub
     from anthology.print import source
     from anthology.print.covers import presets
+    from anthology.print.press import pdfx
     from anthology.text import index
 
     report = BuildReport(warnings=list(book.warnings))  # the book's own (an alt text still TODO)
@@ -153,11 +154,11 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     preset = presets.PRESETS.get(book.print.printer or "")
     interior_bleed = bool(preset and preset.bleed and book.print.bleed)  # the service's bleed, in <name>.pdf
     if press is None:
-        press = book.print.marks or (bool(book.print.bleed) and not interior_bleed)
+        press = book.print.marks or (bool(book.print.bleed) and not interior_bleed) or "proof" in formats
     outputs = AtomicOutputs(out_dir)
     site = "site" in formats
     # the site offers the EPUB, the PDF and the zine: made in the same run, kept out of out_dir unless asked
-    made = set(formats) | ({"epub", "pdf", "zine"} if site else set())
+    made = set(formats) | ({"epub", "pdf", "zine"} if site else set()) | ({"pdf"} if "proof" in formats else set())
     offered: list = []
 
     def target(name: str, kind: str, asked: str | None = None) -> Path:
@@ -232,6 +233,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                 pdf.write(layout, reading_pdf, book)
             if preset:
                 presets.strip_refused(reading_pdf, preset)
+            report.warnings += pdfx.finish(reading_pdf, book, press=False)  # print: pdf-x (the preset's)
             if press:
                 progress("laying out and writing the press PDF")
                 press_pdf = target(f"{book.output}-press.pdf", "press", asked="pdf")
@@ -243,6 +245,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
                                               page_rules=layout.page_rules)
                     pdf.write(press_layout, press_pdf, book)
                 source.set_bleed_box(press_pdf, book)
+                report.warnings += pdfx.finish(press_pdf, book, press=True, outputs=outputs, formats=formats)
         if "zine" in made:
             from anthology.print.imposition import zine
             from anthology.print.imposition import zinecovers
