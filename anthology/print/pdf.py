@@ -168,8 +168,13 @@ def render(book: Book, env, *, index_entries: list, build_date, press: bool = Fa
     """Lay out the book; the result can be inspected (anchor pages) before it is written.
     `page_rules`: further @page rules (a print-on-demand service's margins)."""
     html = book_html(book, env, index_entries, build_date, page_css(book, press, page_rules), long_notes)
+    colours = press_colours(book, press)
+    if colours is not None and (problems := colours.problems(book)):
+        from anthology.errors import BookError
+
+        raise BookError(problems)
     result = lay_out(book, html, grayscale=book.print.grayscale, pdf_tags=book.print.tagged,
-                     pdf_variant="pdf/ua-1" if book.print.tagged else None, press=press_colours(book, press))
+                     pdf_variant="pdf/ua-1" if book.print.tagged else None, press=colours)
     result.long_notes = long_notes
     result.page_rules = page_rules
     return result

@@ -201,6 +201,26 @@ class Press:
         except (OSError, UnidentifiedImageError, ImageCms.PyCMSError, ValueError) as exc:
             raise ImageError(path, f"cannot be converted to CMYK for the press ({exc})") from None
 
+    def problems(self, book) -> list:
+        """A Problem for every image of the book (its cover too) that cannot be turned CMYK, converting
+        the others meanwhile (before the layout: an image WeasyPrint cannot fetch is only a warning)."""
+        from anthology.errors import Problem
+
+        found = []
+        for path in [*book.images, *([book.cover] if book.cover else [])]:
+            if Path(path).suffix.lower() not in RASTER:
+                continue
+            try:
+                self.image(Path(path))
+            except ImageError as error:
+                try:
+                    shown = str(Path(path).resolve().relative_to(book.root.resolve()))
+                except ValueError:
+                    shown = str(path)
+                found.append(Problem(shown, None, f"{error.reason}: save it again as an RGB, grey or CMYK "
+                                                  "PNG or JPEG", "PDFX"))
+        return found
+
     def gamut_loss(self, path: Path) -> float:
         """The share (0-1) of the image's pixels that move by more than 10 ΔE (CIE76) when printed on
         this press: colours outside its gamut."""
@@ -222,7 +242,7 @@ class Press:
         distance = ImageMath.lambda_eval(
             lambda args: ((args["l"] * (100 / 255)) ** 2 + args["a"] ** 2 + args["b"] ** 2) ** 0.5,
             l=bands[0], a=bands[1], b=bands[2])
-        far = sum(distance.point(lambda v: 255 if v > 10 else 0).convert("L").histogram()[255:])
+        far = sum(ImageMath.lambda_eval(lambda a: a["convert"](a["d"] > 10, "L"), d=distance).histogram()[1:])
         return far / (image.width * image.height)
 
 

@@ -69,7 +69,9 @@ def finish(path: Path, book, *, press: bool, outputs=None, formats=()) -> list[P
     when = dt.datetime.fromtimestamp(build_epoch(), dt.timezone.utc)
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         _black_ink(pdf, colours)
-        _drop_unused_spaces(pdf)
+        if variant != "x-4":
+            _flatten_opaque(pdf)
+        _drop_unused_resources(pdf)
         for page in pdf.pages:  # links do not print; PDF/X wants no annotation on the page
             if "/Annots" in page.obj:
                 del page.obj["/Annots"]
@@ -163,9 +165,54 @@ def _black_ink(pdf, colours) -> None:
         walk(page.obj)
 
 
-def _drop_unused_spaces(pdf) -> None:
-    """WeasyPrint lists two Lab colour spaces in every resource dictionary, used or not: the unused
-    ones go (PDF/X-1a allows no Lab colour)."""
+_FILLS = {"f": "n", "F": "n", "f*": "n", "B": "S", "B*": "S", "b": "s", "b*": "s"}
+
+
+def _flatten_opaque(pdf) -> None:
+    """What WeasyPrint draws in a transparency group without being see-through, drawn plainly (for
+    PDF/X-1a and X-3): the crop marks are an SVG drawn as a group, their lines filled with a colour of
+    alpha 0 and stroked in black. A fill of alpha 0 becomes no fill, and a form whose content is then
+    all opaque loses its transparency group (composed over the page, an isolated group of opaque
+    content in the normal blend mode is the very same drawing). Real transparency (CSS opacity, an
+    rgba colour in X-4) is left for the checks to refuse."""
+    import pikepdf
+
+    for page in pdf.pages:
+        for form in _forms(page.obj):
+            group = form.get("/Group")
+            if group is None or str(group.get("/S")) != "/Transparency":
+                continue
+            states = (form.get("/Resources") or {}).get("/ExtGState") or {}
+            alphas = {str(name): (float(state.get("/ca", 1)), float(state.get("/CA", 1)),
+                                  "/SMask" in state and str(state["/SMask"]) != "/None")
+                      for name, state in states.items()}
+            operations, opaque, fill_alpha, stack = [], True, 1.0, []
+            for operands, operator in pikepdf.parse_content_stream(form):
+                name = str(operator)
+                if name == "q":
+                    stack.append(fill_alpha)
+                elif name == "Q":
+                    fill_alpha = stack.pop() if stack else 1.0
+                elif name == "gs":
+                    ca, stroke_alpha, mask = alphas.get(str(operands[0]), (1.0, 1.0, False))
+                    if mask or stroke_alpha < 1 or 0 < ca < 1:
+                        opaque = False
+                    fill_alpha = ca
+                    continue  # the states of an opaque drawing say nothing: left out
+                elif name == "Do" or name in ("sh", "BI"):
+                    opaque = opaque and name != "BI"
+                elif fill_alpha == 0 and name in _FILLS:
+                    operator = pikepdf.Operator(_FILLS[name])
+                operations.append((operands, operator))
+            if opaque:
+                form.write(pikepdf.unparse_content_stream(operations))
+                del form["/Group"]
+
+
+def _drop_unused_resources(pdf) -> None:
+    """WeasyPrint lists two Lab colour spaces in every resource dictionary, used or not, and a page's
+    graphics states stay listed once _flatten_opaque() left them out: the unused ones go (PDF/X-1a
+    allows no Lab colour, X-1a and X-3 no transparent state)."""
     import pikepdf
 
     used = b""
@@ -174,12 +221,13 @@ def _drop_unused_spaces(pdf) -> None:
     for page in pdf.pages:
         for holder in [page.obj, *_forms(page.obj)]:
             resources = holder.get("/Resources")
-            spaces = resources.get("/ColorSpace") if resources is not None else None
-            if not isinstance(spaces, pikepdf.Dictionary):
-                continue
-            for name in list(spaces.keys()):
-                if name.encode() + b" " not in used and name.encode() + b"\n" not in used:
-                    del spaces[name]
+            for kind in ("/ColorSpace", "/ExtGState"):
+                listed = resources.get(kind) if resources is not None else None
+                if not isinstance(listed, pikepdf.Dictionary):
+                    continue
+                for name in list(listed.keys()):
+                    if not re.search(re.escape(name.encode()) + rb"(?![\w.\-])", used):
+                        del listed[name]
 
 
 def _streams(page):
