@@ -64,7 +64,7 @@ def not_cmyk_output(path: Path) -> str | None:
         return f"is not an ICC profile that LittleCMS can read ({exc})"
     space, kind = profile.xcolor_space.strip(), profile.device_class.strip()
     if space != "CMYK" or kind != "prtr":
-        return (f"is a {space} profile of class '{kind}', not a CMYK output profile (class 'prtr'): "
+        return (f"is a profile for {space} of class '{kind}', not a CMYK output profile (class 'prtr'): "
                 "ask the printer for its CMYK characterization profile")
     return None
 

@@ -16,7 +16,9 @@ serves the converted files, as for the grayscale edition).
   (the usual page background); PDF/X-4 keeps it live (`device-cmyk(c m y k / alpha)`). An image's own
   alpha is flattened onto white for every variant (WeasyPrint writes an alpha mask only for RGB and
   grey images); CSS `opacity` is refused for X-1a and X-3 (print/press/checks.py).
-- Raster images become CMYK JPEGs (quality 95) once a build; grey images stay grey (DeviceGray).
+- Raster images become CMYK JPEGs (quality 95) once a build, from their embedded colour profile (sRGB
+  when they have none); grey images stay grey (DeviceGray); CMYK images are taken as they are (in the
+  press's CMYK).
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ class Press:
                     image.save(buffer, format="PNG", optimize=True)
                     return buffer.getvalue(), "image/png"
                 if image.mode != "CMYK":
-                    image = ImageCms.applyTransform(image.convert("RGB"), self.to_cmyk)
+                    image = ImageCms.applyTransform(image.convert("RGB"), self._from(source))
                 image = limit_image_ink(image)
                 image.save(buffer, format="JPEG", quality=JPEG_QUALITY, dpi=source.info.get("dpi", (72, 72)))
                 return buffer.getvalue(), "image/jpeg"
@@ -220,6 +222,19 @@ class Press:
                 found.append(Problem(shown, None, f"{error.reason}: save it again as an RGB, grey or CMYK "
                                                   "PNG or JPEG", "PDFX"))
         return found
+
+    def _from(self, source):
+        """The transform to this press from the image's own colour profile (sRGB when it has none)."""
+        embedded = source.info.get("icc_profile")
+        if not embedded:
+            return self.to_cmyk
+        try:
+            profile = self._cms.ImageCmsProfile(io.BytesIO(embedded))
+            if profile.profile.xcolor_space.strip() != "RGB":
+                raise ValueError(f"a {profile.profile.xcolor_space.strip()} profile in an RGB image")
+            return self._transform(profile, self._press_profile, "RGB", "CMYK")
+        except (OSError, ValueError, self._cms.PyCMSError) as exc:
+            raise ValueError(f"its embedded colour profile cannot be used: {exc}") from None
 
     def gamut_loss(self, path: Path) -> float:
         """The share (0-1) of the image's pixels that move by more than 10 ΔE (CIE76) when printed on
