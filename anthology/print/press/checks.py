@@ -17,10 +17,10 @@ def opacity_problems(document, variant: str) -> list[str]:
         return []
     found: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
-        for box in _boxes(page._page_box):
+        for box, holder in _boxes_in(page._page_box):
             if box.element is None or box.style["opacity"] >= 1:
                 continue
-            found.setdefault(_describe(box.element) + f" (opacity: {box.style['opacity']:g})", number)
+            found.setdefault(_describe(box.element, holder) + f" (opacity: {box.style['opacity']:g})", number)
     return [f"PDF/X-{variant[2:]} allows no transparency, and {element} on page {page} is see-through: "
             f"remove its opacity, or ask for print: pdf-x: x-4, which keeps transparency"
             for element, page in found.items()]
@@ -172,11 +172,20 @@ def _boxes(box):
         yield from _boxes(child)
 
 
-def _describe(element) -> str:
-    """<tag class="…"> in the piece #id that holds it."""
+def _boxes_in(box, holder: str | None = None):
+    """(box, the id of the nearest element around it that has one) for every box under `box`."""
+    yield box, holder
+    element = box.element
+    inner = element.get("id") if element is not None and element.get("id") else holder
+    for child in getattr(box, "children", []):
+        yield from _boxes_in(child, inner if child.element is not element else holder)
+
+
+def _describe(element, holder: str | None) -> str:
+    """<tag class="…"> in the piece (or other part) #id that holds it."""
     attributes = "".join(f' {name}="{element.get(name)}"' for name in ("id", "class", "src") if element.get(name))
-    holder = next((a.get("id") for a in element.iterancestors() if a.get("id")), None)
-    return f"<{element.tag}{attributes}>" + (f" (in #{holder})" if holder else "")
+    tag = str(element.tag).rsplit("}", 1)[-1]
+    return f"<{tag}{attributes}>" + (f" (in #{holder})" if holder else "")
 
 
 def _name(path: Path, root: Path) -> str:
