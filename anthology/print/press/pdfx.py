@@ -61,8 +61,11 @@ def finish(path: Path, book, *, press: bool, outputs=None, formats=()) -> list[P
     from anthology.epoch import build_epoch
     from anthology.print.press import checks, cmyk
 
+    from anthology.print import source
+
     variant = book.print.pdf_x
     version, conformance, pdf_version = VARIANTS[variant]
+    source.record_fetches([book.print.output_intent.path])  # an input of the build (the cache's key)
     colours = cmyk.for_book(book)
     raw = Path(path).read_bytes()
     document_id = uuid.uuid5(uuid.NAMESPACE_URL, "anthology:pdfx:" + hashlib.sha256(raw).hexdigest())
@@ -239,10 +242,17 @@ def _streams(page):
 
 
 def _forms(holder, seen=None):
+    """The forms (and tiling patterns: content streams too) a page or form draws, nested ones included."""
+    import pikepdf
+
     seen = set() if seen is None else seen
     resources = holder.get("/Resources")
-    for xobject in (resources.get("/XObject") or {}).values() if resources is not None else []:
-        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+    if resources is None:
+        return
+    drawn = [x for x in (resources.get("/XObject") or {}).values() if x.get("/Subtype") == "/Form"]
+    drawn += [p for p in (resources.get("/Pattern") or {}).values() if isinstance(p, pikepdf.Stream)]
+    for xobject in drawn:
+        if xobject.objgen not in seen:
             seen.add(xobject.objgen)
             yield xobject
             yield from _forms(xobject, seen)
@@ -265,6 +275,7 @@ def _xmp(book, title: str, version: str, when: dt.datetime, document_id: uuid.UU
     from xml.sax.saxutils import escape
 
     date = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    tagged = "\n   <pdfuaid:part>1</pdfuaid:part>" if book.print.tagged else ""  # print: tagged (PDF/UA-1)
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -273,7 +284,8 @@ def _xmp(book, title: str, version: str, when: dt.datetime, document_id: uuid.UU
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
     xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
     xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
+    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
    <dc:format>application/pdf</dc:format>
    <xmp:CreateDate>{date}</xmp:CreateDate>
@@ -286,7 +298,7 @@ def _xmp(book, title: str, version: str, when: dt.datetime, document_id: uuid.UU
    <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
    <pdf:Producer>{escape(_producer())}</pdf:Producer>
    <pdf:Trapped>False</pdf:Trapped>
-   <pdfxid:GTS_PDFXVersion>{version}</pdfxid:GTS_PDFXVersion>
+   <pdfxid:GTS_PDFXVersion>{version}</pdfxid:GTS_PDFXVersion>{tagged}
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
