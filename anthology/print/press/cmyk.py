@@ -301,8 +301,10 @@ def flatten(image):
         return image
     if image.mode == "1":
         return image.convert("L")
-    if image.mode in ("I", "I;16", "I;16B", "F"):
-        return image.convert("L") if image.mode != "F" else image.convert("L")
+    if image.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit grey: its top eight bits
+        return image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if image.mode == "F":
+        return image.convert("L")
     transparent = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
     grey = image.mode in ("LA", "La") or (image.mode == "P" and _palette_is_grey(image))
     rgba = image.convert("RGBA") if transparent else image.convert("RGB")
