@@ -13,7 +13,7 @@ from anthology.outputs import AtomicOutputs, write_file
 # The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
 # that `anthology --help`, `anthology check` and a build served from the cache start quickly.
 
-FORMATS = ("epub", "pdf", "zine", "minizine", "cover", "site")
+FORMATS = ("epub", "pdf", "zine", "minizine", "cover", "site", "proof")
 
 
 @dataclass
@@ -156,9 +156,10 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     if press is None:
         preset = presets.PRESETS.get(book.print.printer or "")
         interior_bleed = bool(preset and preset.bleed and book.print.bleed)  # the service's bleed, in <name>.pdf
-        press = book.print.marks or (bool(book.print.bleed) and not interior_bleed)
+        press = book.print.marks or (bool(book.print.bleed) and not interior_bleed) or "proof" in formats
     # the site offers the EPUB, the PDF and the zine: made in the same run, kept out of out_dir unless asked
-    made = set(formats) | ({"epub", "pdf", "zine"} if "site" in formats else set())
+    made = set(formats) | ({"epub", "pdf", "zine"} if "site" in formats else set()) \
+        | ({"pdf"} if "proof" in formats else set())  # the soft proof is made from the press PDF
     session = Session(book, templating.environment(book), AtomicOutputs(out_dir), formats, made, press, piece,
                       progress, build_epoch(), printing, warnings=list(book.warnings))  # the book's own first
     try:

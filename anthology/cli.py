@@ -49,7 +49,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
     build.add_argument("--out", default=Path("build"), type=Path, help="output folder (default: build/)")
     build.add_argument("--format", default="epub,pdf",
-                       help="comma-separated: epub, pdf, zine, minizine, cover, site (default: epub,pdf)")
+                       help="comma-separated: epub, pdf, zine, minizine, cover, site, proof (default: epub,pdf)")
     build.add_argument("--for-press", action="store_true",
                        help="also write <name>-press.pdf with bleed and crop marks")
     build.add_argument("--piece", help="the piece id for --format minizine")

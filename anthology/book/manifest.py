@@ -15,6 +15,7 @@ from anthology.book import schema
 from anthology.resources import resource
 from anthology.book import lengths
 from anthology.book import printers as presets
+from anthology.book import profiles
 from anthology.errors import Problems
 from anthology.book.labels import EN, Labels
 from anthology.book.labels import problem as label_problem
@@ -319,20 +320,28 @@ class _Loader:
         }
         converters["printer"] = lambda v: setattr(settings, "printer", _printer(v))
         converters["grayscale"] = lambda v: setattr(settings, "grayscale", v)
+        converters["pdf-x"] = lambda v: setattr(settings, "pdf_x", _pdf_x(v))
+        converters["output-intent"] = lambda v: setattr(settings, "output_intent", profiles.resolve(v, self.root))
         # the preset first: every other key of print: overrides what it sets
         for name, value in sorted(meta.items(), key=lambda item: item[0] != "printer"):
             try:
                 converters[name](value)
                 if name == "printer":
                     settings.grayscale = presets.PRESETS[settings.printer].grayscale
+                    settings.pdf_x = presets.PRESETS[settings.printer].pdf_x
             except ValueError as exc:
                 self.report(self.manifest, data.line_of(name), f"print: {name}: {exc}")
                 continue
             problem = limits.print_problem(name, getattr(settings, name, None))
             if problem:
                 self.report(self.manifest, data.line_of(name), f"print: {name}: '{value}' {problem}")
+        if settings.pdf_x and settings.output_intent is None:
+            settings.output_intent = profiles.SHIPPED[profiles.DEFAULT]
+        if not settings.pdf_x:
+            settings.output_intent = None
         if settings.printer:
             preset = presets.PRESETS[settings.printer]
+            settings.pdf_x_interior = bool(preset.pdf_x and settings.pdf_x)
             if not preset.prints(settings.trim):
                 where = "trim" if "trim" in data else "printer"
                 width, height = (v / 72 for v in settings.trim)
@@ -363,6 +372,16 @@ def _printer(value: str) -> str:
     name = str(value).strip().lower()
     if name not in presets.PRESETS:
         raise ValueError(f"'{value}' is not a printer this tool knows: use {', '.join(presets.PRESETS)}")
+    return name
+
+
+def _pdf_x(value: str) -> str | None:
+    name = str(value).strip().lower().replace("pdf/", "").replace("pdfx", "x")
+    if name in ("none", "no", ""):
+        return None
+    if name not in profiles.VARIANTS:
+        raise ValueError(f"'{value}' is not a PDF/X variant this tool writes: use {', '.join(profiles.VARIANTS)} "
+                         "or none")
     return name
 
 

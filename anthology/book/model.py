@@ -74,6 +74,9 @@ class PrintSettings:
     barcode: bool = True  # leave the barcode area clear on the back of the cover wrap
     printer: str | None = None  # a preset of anthology/print/presets.py: kdp, lulu, ingramspark, copyshop
     grayscale: bool = False  # every image and colour of the print PDF and the zine in gray
+    pdf_x: str | None = None  # x-1a, x-3 or x-4: the press PDF and the cover wrap as PDF/X (print/pdfx.py)
+    pdf_x_interior: bool = False  # the interior <name>.pdf too (a printer's preset that asks for PDF/X)
+    output_intent: object = None  # book.profiles.OutputIntent of a PDF/X
 
 
 @dataclass

@@ -77,6 +77,10 @@ PRINT = {
     "grayscale": Key("bool", help="every image and colour of the print PDF and the zine in gray"),
     "zine-back": Key("text", help="the zine's outside back cover: description (default: description, "
                                   "publisher and date) or blank"),
+    "pdf-x": Key("text", help="the press PDF (and the cover wrap, and the interior where the printer's preset asks "
+                              "for it) as PDF/X: x-1a, x-3, x-4 or none (the default; docs/pdfx.md)"),
+    "output-intent": Key("text", help="the CMYK printing condition of a PDF/X: fogra39 (the default), gracol, swop "
+                                      "or the printer's own profile, a .icc file inside the book"),
 }
 
 ZINE_BACKS = ("description", "blank")

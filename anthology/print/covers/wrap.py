@@ -105,10 +105,16 @@ def wrap_html(book: Book, env, shape: Geometry) -> str:
 
 def write(book: Book, env, pages: int, target: Path) -> list[Problem]:
     """Write the wrap for an interior of `pages` pages to `target`; return the warnings."""
+    from anthology.print.pdf import press_colours
+    from anthology.print.press import pdfx
+
     shape = geometry(book, pages)
-    layout = lay_out(book, wrap_html(book, env, shape))
+    layout = lay_out(book, wrap_html(book, env, shape), press=press_colours(book, True))  # CMYK for a PDF/X
+    if layout.press is not None:
+        pdfx.before_write(layout, target, book)
     layout.document.write_pdf(target)
     set_boxes(target, shape)
+    pdfx.finish(target, book, press=True)  # print: pdf-x: the wrap goes to the same press
     warnings = [Problem("PDF", None, w, "WEASYPRINT", "warning") for w in layout.warnings]
     warnings += [Problem("PDF", None, f"resource refused: {u}", "FETCH", "warning") for u in layout.refused]
     return warnings + cover_resolution(book, shape) + barcode_overlap(book, shape, layout.document)

@@ -55,6 +55,12 @@ def applies(book, preset) -> bool:
     return not book.print.tagged and preset is None and enabled()
 
 
+def whole_for_press(book) -> bool:
+    """A PDF/X press edition is laid out whole, in the build's process: its colours and images are
+    made CMYK as the layout fetches them (print/press/cmyk.py)."""
+    return bool(book.print.pdf_x)
+
+
 def assemble(book, env, entries, build_date, target: Path | None, *, press: bool = False, page_rules: str = "",
              progress=None, pool: "Pool | None" = None, on_laid=None) -> Assembled | None:
     """The book's PDF written to `target` from units (None: laid out for its page breaks only, an
@@ -67,6 +73,8 @@ def assemble(book, env, entries, build_date, target: Path | None, *, press: bool
     from anthology.print.layout import index_pages
     from anthology.text import index
 
+    if press and whole_for_press(book):
+        return None
     progress = progress or (lambda message: None)
     css = pdf.page_css(book, press, page_rules)
     long_notes: frozenset[str] = frozenset()
