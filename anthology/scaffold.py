@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from anthology.book.schema import BCP47
+from anthology.book import languages
 from anthology.resources import SKELETON
 
 # Files of the skeleton whose shipped name differs from the written one (package data keeps no dotfiles).
@@ -31,9 +31,8 @@ def run(target: Path, *, title: str | None, language: str, force: bool, stdout=N
         print(f"{target}: the folder is not empty; nothing was written (give --force to write the new "
               "book's files into it, replacing files of the same names)", file=stderr)
         return 1
-    if not BCP47.match(language):
-        print(f"anthology new: --language must be a BCP 47 tag such as en, en-GB or kk-Cyrl (got '{language}')",
-              file=stderr)
+    if languages.problem(language):
+        print(f"anthology new: --language: {languages.problem(language)}", file=stderr)
         return 2
     title = (title or _title_from(target)).strip() or "My Anthology"
     values = {"__TITLE__": json.dumps(title, ensure_ascii=False), "__LANGUAGE__": language,

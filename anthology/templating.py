@@ -13,6 +13,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from anthology.text import markup
+from anthology.book import languages
 from anthology.book.labels import Labels
 
 from anthology.resources import TOOL_ROOT, resource  # noqa: F401  (re-exported for the renderers)
@@ -31,7 +32,7 @@ def byline(piece, labels: Labels) -> Markup:
     return Markup(" <span class=\"sep\" aria-hidden=\"true\">·</span> ").join(parts)
 
 
-def credit_lines(piece, labels: Labels) -> list[Markup]:
+def credit_lines(piece, labels: Labels, language: str = "en") -> list[Markup]:
     lines = []
     if piece.authors:
         lines.append(escape(labels.format("by", names=labels.names(piece.authors))))
@@ -45,8 +46,19 @@ def credit_lines(piece, labels: Labels) -> list[Markup]:
     if piece.translators:
         lines.append(escape(labels.format("translated_by", names=labels.names(piece.translators)) + "."))
     if piece.credits:
-        lines.append(Markup(markup.inline(piece.credits)))
+        lines.append(Markup(markup.inline(piece.credits, language)))
     return lines
+
+
+def lang_attributes(tag: str | None, around: str) -> Markup:
+    """` lang="…" dir="…"` for an element written in `tag` inside text in `around` (nothing when the
+    same language; dir only when the direction changes). XHTML gets xml:lang from the EPUB writer."""
+    if not tag or tag == around:
+        return Markup("")
+    out = Markup(' lang="{}"').format(tag)
+    if languages.direction(tag) != languages.direction(around):
+        out += Markup(' dir="{}"').format(languages.direction(tag))
+    return out
 
 
 class BookSandbox(ImmutableSandboxedEnvironment):
@@ -69,9 +81,11 @@ def environment(book) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["inline"] = lambda text: Markup(markup.inline(str(text)))
+    env.filters["inline"] = lambda text, language=None: Markup(markup.inline(str(text), language or book.language))
     env.globals.update(
         t=labels, names=labels.names, longdate=labels.date,
-        byline=lambda piece: byline(piece, labels), credit_lines=lambda piece: credit_lines(piece, labels),
+        byline=lambda piece: byline(piece, labels),
+        credit_lines=lambda piece: credit_lines(piece, labels, book.language),
+        direction=languages.direction, lang_attributes=lambda tag: lang_attributes(tag, book.language),
     )
     return env

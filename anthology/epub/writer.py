@@ -92,12 +92,21 @@ def xhtml(env, book: Book, doc: Document, breaks: list[tuple[str, int, str]] | N
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def _epub_types(root):
-    """Templates and fragments write data-epub-type (HTML has no namespaces); XHTML gets epub:type."""
+    """Templates and fragments write data-epub-type (HTML has no namespaces); XHTML gets epub:type,
+    and xml:lang beside every lang (EPUB reading systems of XHTML read either)."""
     for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
         value = element.attrib.pop("data-epub-type", None)
         if value:
             element.set(f"{{{OPS}}}type", value)
+        lang = element.get("lang")
+        if lang is not None and element.get(XML_LANG) is None:
+            element.set(XML_LANG, lang)
     return root
 
 

@@ -98,7 +98,7 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
         index=index_entries, build_date=build_date, print_label=print_label or label_of(book),
         downloads=views, cover=cover_name, cover_size=cover_size))
     frame = env.get_template("web/page.html")
-    site_title = pages.plain(book.title)
+    site_title = pages.plain(book.title, book.language)
     for page in site + [search_page]:
         head = meta.head(book, page, cover_name, views if page.kind == "home" else None)
         scripts = ["search-index.js", "search.js"] if page.kind == "search" else []
