@@ -278,8 +278,8 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     epub_early: list[Path] = []  # the EPUB when written while the last parts of the PDF were
 
     def write_epub(page_list, cover_png) -> None:
-        extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({source.print_label(book)}), "
-                                              f"{book.output}.pdf")
+        extras = epub.EpubExtras(print_edition=book.labels.format(
+            "print_source", title=book.title, trim=source.print_label(book), file=f"{book.output}.pdf"))
         extras.page_breaks, extras.page_labels = page_list
         extras.cover_png = cover_png
         progress("writing the EPUB")

@@ -13,10 +13,17 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from anthology.text import markup
+from anthology.text.index import groups as index_groups
 from anthology.book import languages
 from anthology.book.labels import Labels
 
 from anthology.resources import TOOL_ROOT, resource  # noqa: F401  (re-exported for the renderers)
+
+
+def sentence(text) -> str:
+    """The text with a full stop at its end, unless it has one ("… 2019 г." stays as it is)."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def byline(piece, labels: Labels) -> Markup:
@@ -28,14 +35,14 @@ def byline(piece, labels: Labels) -> Markup:
         parts.append(Markup('<span class="byline-source">{}</span>').format(where))
     if piece.translators:
         parts.append(Markup('<span class="byline-translators">{}</span>').format(
-            labels.format("translated_by", names=labels.names(piece.translators))))
+            labels.people("translated_by", piece.translators)))
     return Markup(" <span class=\"sep\" aria-hidden=\"true\">·</span> ").join(parts)
 
 
 def credit_lines(piece, labels: Labels, language: str = "en") -> list[Markup]:
     lines = []
     if piece.authors:
-        lines.append(escape(labels.format("by", names=labels.names(piece.authors))))
+        lines.append(escape(labels.people("by", piece.authors)))
     if piece.source or piece.date:
         where = ", ".join(x for x in (piece.source, labels.date(piece.date)) if x)
         lines.append(escape(labels.format("first_published", where=where)))
@@ -44,7 +51,7 @@ def credit_lines(piece, labels: Labels, language: str = "en") -> list[Markup]:
     if piece.original_language:
         lines.append(escape(labels.format("original_language", language=labels.language(piece.original_language))))
     if piece.translators:
-        lines.append(escape(labels.format("translated_by", names=labels.names(piece.translators)) + "."))
+        lines.append(escape(sentence(labels.people("translated_by", piece.translators))))
     if piece.credits:
         lines.append(Markup(markup.inline(piece.credits, language)))
     return lines
@@ -81,9 +88,10 @@ def environment(book) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["letters"] = index_groups
     env.filters["inline"] = lambda text, language=None: Markup(markup.inline(str(text), language or book.language))
     env.globals.update(
-        t=labels, names=labels.names, longdate=labels.date,
+        t=labels, names=labels.names, longdate=labels.date, sentence=sentence,
         byline=lambda piece: byline(piece, labels),
         credit_lines=lambda piece: credit_lines(piece, labels, book.language),
         direction=languages.direction, lang_attributes=lambda tag: lang_attributes(tag, book.language),

@@ -16,7 +16,7 @@ from anthology.resources import resource
 from anthology.book import units
 from anthology.print import presets
 from anthology.errors import Problems
-from anthology.book.labels import EN, Labels
+from anthology.book.labels import NAMES as LABEL_NAMES, Labels
 from anthology.book.labels import problem as label_problem
 from anthology.book.model import Book, Chapter, IndexTerm, Piece, PrintSettings
 from anthology.book.sources import LineDict, LineList, SourceError, parse_yaml, read_text, split_front_matter
@@ -40,6 +40,14 @@ def load_book(manifest: Path) -> Book:
     with markup.remembered_conversions():
         book = loader.load()
     loader.check_anchor_links(book)
+    if book is not None:
+        from anthology.text import index
+
+        for term in index.unused(book):
+            forms = ", ".join(f"'{form}'" for form in term.forms)
+            problems.warn(manifest, term.line, f"the index term '{term.term}' occurs nowhere in the book "
+                                               f"(looked for {forms}): correct its forms: or remove it",
+                          "INDEX-UNUSED")
     stylesheet = resource(root, "styles/book.css")
     if stylesheet.parent.parent == root:  # the book's own stylesheet: data, checked like the rest
         own_stylesheet.check(stylesheet, root, problems.add)
@@ -353,9 +361,13 @@ class _Loader:
         overrides = {}
         if isinstance(data, LineDict):
             for name, value in data.items():
-                if name not in EN:
+                if name not in LABEL_NAMES:
                     self.report(self.manifest, data.line_of(name),
-                                f"unknown label '{name}' under labels: (known: {', '.join(EN)})")
+                                f"unknown label '{name}' under labels: (known: {', '.join(LABEL_NAMES)})")
+                elif isinstance(value, dict) and not label_problem(name, value):
+                    overrides[name] = dict(value)
+                elif isinstance(value, dict):
+                    self.report(self.manifest, data.line_of(name), f"the label '{name}' {label_problem(name, value)}")
                 elif not isinstance(value, str) or not value.strip():
                     self.report(self.manifest, data.line_of(name), f"the label '{name}' must be text")
                 elif label_problem(name, value):

@@ -64,5 +64,5 @@ def feed(book: Book, updated: dt.datetime, cover: str, downloads: list[Download]
     for download in downloads:
         if download.kind in ("epub", "pdf"):
             _sub(entry, "link", rel="http://opds-spec.org/acquisition/open-access", href=download.name,
-                 type=download.media_type, length=str(download.size), title=download.format)
+                 type=download.media_type, length=str(download.size), title=download.format(book.labels))
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

@@ -89,9 +89,10 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
         written.append(target)
 
     labels = book.labels
-    views = [{"kind": d.kind, "name": d.name, "format": d.format, "media_type": d.media_type,
-              "human_size": dl.human_size(d.size), "size": d.size,
-              "for_reader": dl.for_reader(d, labels, book.print.trim_name)} for d in offered]
+    trim = labels.trim(book.print.trim_name, *book.print.trim)
+    views = [{"kind": d.kind, "name": d.name, "format": d.format(labels), "media_type": d.media_type,
+              "human_size": dl.human_size(d.size, labels), "size": d.size,
+              "for_reader": dl.for_reader(d, labels, trim)} for d in offered]
     site = pages.reading_order(book, has_index=bool(index_entries))
     search_page = pages.Page(pages.SEARCH, labels.search, "search", crumbs=[(site[0].title, pages.HOME)])
     pages.render(book, env, site + [search_page], dict(
