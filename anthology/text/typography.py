@@ -194,7 +194,7 @@ def _marks(text: str, rule: Rules, first: bool) -> str:
     if rule.french:
         text = re.sub(_SPACE + r"([;!?])", NNBSP + "\\1", text)
         text = re.sub(_SPACE + ":", NBSP + ":", text)
-        text = re.sub(r"(?<=[^\W\d_])([;!?]+)(?=\s|$|»)", NNBSP + "\\1", text)
+        text = re.sub(r"(?:(?<=[^\W\d_])|(?<=[»”)]))([;!?]+)(?=\s|$|»)", NNBSP + "\\1", text)
         text = re.sub(r"(?<=[^\W\d_]):(?=\s|$)", NBSP + ":", text)
         text = re.sub("«" + _SPACE, "«" + NBSP, text)
         text = re.sub(_SPACE + "»", NBSP + "»", text)
