@@ -58,7 +58,8 @@ class Labels:
         value = self._labels[name]
         if isinstance(value, str):
             return value
-        category = _locale(self.code).plural_form(count) if count is not None else "other"
+        category = tags.remembered("plural", (self.code, count), lambda: _locale(self.code).plural_form(count)) \
+            if count is not None else "other"
         return value.get(category) or value.get("other") or next(iter(value.values()))
 
     def format(self, name: str, count: int | None = None, **values) -> str:
@@ -86,9 +87,12 @@ class Labels:
             months = self._months or _babel_months(self.code)
             return (self._date or "{day} {month} {year}").format(day=date.day, month=months[date.month - 1],
                                                                  year=date.year)
-        from babel.dates import format_date
+        def long_date() -> str:
+            from babel.dates import format_date
 
-        return format_date(date, "long", locale=_locale(self.code))
+            return format_date(date, "long", locale=_locale(self.code))
+
+        return tags.remembered("date", (self.code, date.isoformat()), long_date)
 
     def names(self, people: list[str]) -> str:
         people = list(people)
@@ -96,9 +100,12 @@ class Labels:
             return "".join(people)
         if self._own_and:
             return ", ".join(people[:-1]) + f" {self._labels['and']} " + people[-1]
-        from babel.lists import format_list
+        def listed() -> str:
+            from babel.lists import format_list
 
-        return format_list(people, locale=_locale(self.code))
+            return format_list(people, locale=_locale(self.code))
+
+        return tags.remembered("list", (self.code, *people), listed)
 
     def language(self, code: str | None) -> str:
         """The name of a language in the book's language: the book's own names first, then CLDR's for
@@ -108,6 +115,9 @@ class Labels:
         for candidate in (code, tags.base(code)):
             if candidate in self._extra_languages:
                 return self._extra_languages[candidate]
+        return tags.remembered("language-name", (self.code, code), lambda: self._cldr_language(code))
+
+    def _cldr_language(self, code: str) -> str:
         locale = _locale(self.code)
         name = locale.languages.get(code.replace("-", "_")) or locale.languages.get(tags.base(code))
         if not name:
@@ -119,6 +129,11 @@ class Labels:
 
     def size(self, size: int) -> str:
         """A file's size the language's way ("214 кБ", "1,4 MB"; 1024-based, as file managers count)."""
+        kilobytes = max(1, round(size / 1024)) if size < 1024 * 1024 else None
+        megabytes = None if kilobytes else round(size / (1024 * 1024), 1)
+        return tags.remembered("size", (self.code, kilobytes, megabytes), lambda: self._size(size))
+
+    def _size(self, size: int) -> str:
         from babel.units import format_unit
 
         locale = _locale(self.code)
@@ -129,6 +144,10 @@ class Labels:
     def trim(self, name: str, width: float, height: float) -> str:
         """A page size: its name when it has one, and its dimensions ("A5, 148 × 210 мм";
         "6 × 9 дюйм." for a size given in inches)."""
+        return tags.remembered("trim", (self.code, name, round(width, 2), round(height, 2)),
+                               lambda: self._trim(name, width, height))
+
+    def _trim(self, name: str, width: float, height: float) -> str:
         from babel.numbers import format_decimal
         from babel.units import format_unit
 

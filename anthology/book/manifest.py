@@ -25,9 +25,12 @@ from anthology.book.sources import LineDict, LineList, SourceError, parse_yaml, 
 def slug(text: str) -> str:
     """A file name or id from a text in any script: transliterated to Latin letters (anyascii, so
     'письмо' -> 'pismo'), lower case, words joined by hyphens."""
-    from anyascii import anyascii
+    text = str(text)
+    if not text.isascii():
+        from anyascii import anyascii
 
-    text = re.sub(r"[^\w\s-]", "", anyascii(str(text)).lower(), flags=re.ASCII)
+        text = anyascii(text)
+    text = re.sub(r"[^\w\s-]", "", text.lower(), flags=re.ASCII)
     return re.sub(r"[\s_-]+", "-", text).strip("-") or "book"
 
 

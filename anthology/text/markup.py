@@ -529,9 +529,11 @@ def _verse(root) -> None:
 
 def _slug(text: str) -> str:
     """A readable id: the text transliterated to Latin letters (anyascii), lower case, hyphens."""
-    from anyascii import anyascii
+    if not text.isascii():
+        from anyascii import anyascii
 
-    return re.sub(r"[^a-z0-9]+", "-", anyascii(text).replace("'", "").lower()).strip("-") or "section"
+        text = anyascii(text).replace("'", "")  # the soft sign: 'пись' + 'мо' -> pismo, not pis-mo
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
 _SHIFT = {"h1": "h3", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"}
