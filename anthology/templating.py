@@ -68,6 +68,13 @@ def lang_attributes(tag: str | None, around: str) -> Markup:
     return out
 
 
+def in_language(html, tag: str | None, around: str) -> Markup:
+    """A title written in another language than the book's, in a <span lang=…> (the contents, the
+    credits, the navigation); as it is otherwise."""
+    attributes = lang_attributes(tag, around)
+    return Markup('<span class="title-lang"{}>{}</span>').format(attributes, html) if attributes else Markup(html)
+
+
 class BookSandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with paths reduced to their pure (string-like) side."""
 
@@ -95,5 +102,6 @@ def environment(book) -> jinja2.Environment:
         byline=lambda piece: byline(piece, labels),
         credit_lines=lambda piece: credit_lines(piece, labels, book.language),
         direction=languages.direction, lang_attributes=lambda tag: lang_attributes(tag, book.language),
+        in_language=lambda html, tag: in_language(html, tag, book.language),
     )
     return env

@@ -125,6 +125,24 @@ def test_the_epubs_pass_epubcheck(book, rtl_book):
         assert problems == [], problems
 
 
+def test_ace_finds_no_violation_in_the_book_with_right_to_left_text(rtl_book):
+    from checkers import ace_violations, no_violations_message
+
+    version, lines = ace_violations(rtl_book / f"{NAME}.epub")
+    assert lines == [], no_violations_message(f"Ace by DAISY {version}", "the multilingual book's EPUB", lines)
+
+
+def test_titles_in_another_language_carry_it_in_the_contents_and_the_credits(book):
+    epub = Epub(book / f"{NAME}.epub")
+    nav = epub.xml(epub.nav_href)
+    title = next(a for a in nav.iter(f"{{{NS['x']}}}a") if a.get("href") == "der-brief.xhtml")
+    assert [(s.get("lang"), s.get(XML_LANG), _text(s)) for s in title] == [("de", "de", "Ein Brief aus Zürich")]
+    credit = _xhtml(book, "credits.xhtml").xpath("//x:div[@id='credit-lettre']//x:span[@lang='fr']", namespaces=NS)
+    assert [_text(s) for s in credit] == ["Lettre de Paris"]
+    home = _html(book / "site" / "index.html")
+    assert home.xpath("//a[@href='karavan.html']/span/@lang") == ["kk"]
+
+
 # ------------------------------------------------------------------------------ typography
 
 
