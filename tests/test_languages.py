@@ -301,6 +301,33 @@ def test_language_names_come_from_cldr_and_the_manifest_adds_to_them(tmp_path):
     assert labels.language("he") == "иврит"
 
 
+def test_a_label_of_the_manifest_may_give_plural_forms(tmp_path):
+    from anthology.book.manifest import load_book
+
+    manifest = write_book(tmp_path / "b", """\
+        title: Книга
+        language: ru
+        editors: [Анна, Борис, Вера, Глеб, Дина]
+        labels:
+          edited_by:
+            one: "Редактор: {names}"
+            few: "Редакторы (несколько): {names}"
+            other: "Редакторы: {names}"
+        chapters:
+          - title: Глава
+            pieces: [p.md]
+        """, {"p.md": "---\ntitle: Текст\n---\nТекст.\n"})
+    labels = load_book(manifest).labels
+    assert labels.people("edited_by", ["Анна"]) == "Редактор: Анна"
+    assert labels.people("edited_by", ["Анна", "Борис"]) == "Редакторы (несколько): Анна и Борис"
+    assert labels.people("edited_by", ["А", "Б", "В", "Г", "Д"]).startswith("Редакторы: ")  # five: many -> other
+    assert labels.preface == "Предисловие"  # the others stay
+    bad = write_book(tmp_path / "c", manifest.read_text(encoding="utf-8").replace("few:", "several:"), {
+        "p.md": "---\ntitle: Текст\n---\nТекст.\n"})
+    run = run_cli("check", bad)
+    assert run.code == 1 and "book.yaml:7: the label 'edited_by' has the plural form 'several'" in run.err
+
+
 def test_directions_come_from_cldr():
     from anthology.book.languages import direction
 

@@ -370,7 +370,9 @@ class _Loader:
                 elif isinstance(value, dict) and not label_problem(name, value):
                     overrides[name] = dict(value)
                 elif isinstance(value, dict):
-                    self.report(self.manifest, data.line_of(name), f"the label '{name}' {label_problem(name, value)}")
+                    bad = next((k for k in value if label_problem(name, {k: value[k]})), None)
+                    line = value.line_of(bad) if bad is not None and isinstance(value, LineDict) else data.line_of(name)
+                    self.report(self.manifest, line, f"the label '{name}' {label_problem(name, value)}")
                 elif not isinstance(value, str) or not value.strip():
                     self.report(self.manifest, data.line_of(name), f"the label '{name}' must be text")
                 elif label_problem(name, value):
