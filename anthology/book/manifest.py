@@ -261,6 +261,7 @@ class _Loader:
                 ids[prefix] = set(re.findall(r'\bid="([^"]+)"', html))
                 if fragment:
                     ids[prefix] |= {f"{prefix}-note-{n}" for n, _h in fragment.notes}
+                ids[prefix] |= {f"{prefix}-title", prefix}  # the piece's (or chapter's) own title
             wanted = markup.anchor_id(prefix, anchor)
             if prefix in texts and wanted not in ids[prefix] and anchor not in ids[prefix]:
                 self.report(path, line, f"the link '{target}' points to '#{anchor}', which is no heading or id "
