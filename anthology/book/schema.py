@@ -116,7 +116,7 @@ def check_value(key: Key, value) -> tuple[object, str | None]:
         found = languages.problem(value)
         if found is None:
             return value.strip(), None
-        return None, found if isinstance(value, str) and value.strip() else f"{found} (got '{value}')"
+        return None, f"must be a BCP 47 language tag such as en, en-GB or kk-Cyrl (got '{value}'): {found}"
     if kind == "kind":
         if value in KINDS:
             return value, None
