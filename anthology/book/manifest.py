@@ -44,9 +44,7 @@ def load_book(manifest: Path) -> Book:
         book = loader.load()
     loader.check_anchor_links(book)
     if book is not None:
-        from anthology.text import index
-
-        for term in index.unused(book):
+        for term in unused_index_terms(book):
             forms = ", ".join(f"'{form}'" for form in term.forms)
             problems.warn(manifest, term.line, f"the index term '{term.term}' occurs nowhere in the book "
                                                f"(looked for {forms}): correct its forms: or remove it",
@@ -422,6 +420,25 @@ class _Loader:
                             f"print: trim: {preset.service} does not print {settings.trim_name} "
                             f"({width:.2f} × {height:.2f} in); it prints {preset.describe_trims()}")
         return settings
+
+
+def unused_index_terms(book: Book) -> list[IndexTerm]:
+    """The manifest's index terms none of whose forms occurs in the book's texts (a search of their
+    text, headings left out as the index leaves them out; `anthology check` reports them too)."""
+    if not book.index:
+        return []
+    forms = sorted({form for term in book.index for form in term.forms}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
+    texts = [book.preface] + [c.intro for c in book.chapters] + [p.body for p in book.pieces]
+    found: set[str] = set()
+    for fragment in texts:
+        if fragment is None:
+            continue
+        for html in [fragment.html] + [note for _n, note in fragment.notes]:
+            text = re.sub(r"<h[1-6][^>]*>.*?</h[1-6]>", " ", html, flags=re.S)
+            text = re.sub(r"<[^>]+>", "", text).replace("&amp;", "&")
+            found.update(pattern.findall(text))
+    return [term for term in book.index if not found.intersection(term.forms)]
 
 
 def _lines(data: LineDict) -> dict[str, int]:

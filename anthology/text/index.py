@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from anthology.text import collation, fragments
-from anthology.book.model import Book, Fragment, IndexTerm
+from anthology.book.model import Book, Fragment
 
 SKIP = {"h1", "h2", "h3", "h4", "h5", "h6"}  # headings are not indexed; captions are text
 
@@ -74,25 +74,6 @@ def mark(book: Book) -> list[Entry]:
         entries[term].letter = letter
         result.append(entries[term])
     return [e for e in result if e.occurrences]
-
-
-def unused(book: Book) -> list[IndexTerm]:
-    """The manifest's index terms none of whose forms occurs in the book's texts (a cheap search of
-    their text, before anything is marked: `anthology check` reports them too)."""
-    if not book.index:
-        return []
-    forms = sorted({form for term in book.index for form in term.forms}, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
-    texts = [book.preface] + [c.intro for c in book.chapters] + [p.body for p in book.pieces]
-    found: set[str] = set()
-    for fragment in texts:
-        if fragment is None:
-            continue
-        for html in [fragment.html] + [note for _n, note in fragment.notes]:
-            text = re.sub(r"<h[1-6][^>]*>.*?</h[1-6]>", " ", html, flags=re.S)  # headings are not indexed
-            text = re.sub(r"<[^>]+>", "", text).replace("&amp;", "&")
-            found.update(pattern.findall(text))
-    return [term for term in book.index if not found.intersection(term.forms)]
 
 
 def _mark_html(html: str, pattern, anchor_for) -> str:
