@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from anthology.book.schema import BCP47
+from anthology.book import languages
 from anthology.outputs import describe, owner_tag, refuse_links_out, write_file
 from anthology.resources import SKELETON
 
@@ -33,9 +33,8 @@ def run(target: Path, *, title: str | None, language: str, force: bool, stdout=N
         print(f"{target}: the folder is not empty; nothing was written (give --force to write the new "
               "book's files into it, replacing files of the same names)", file=stderr)
         return 1
-    if not BCP47.match(language):
-        print(f"anthology new: --language must be a BCP 47 tag such as en, en-GB or kk-Cyrl (got '{language}')",
-              file=stderr)
+    if languages.problem(language):
+        print(f"anthology new: --language: {languages.problem(language)}", file=stderr)
         return 2
     title = (title or _title_from(target)).strip() or "My Anthology"
     values = {"__TITLE__": json.dumps(title, ensure_ascii=False), "__LANGUAGE__": language,

@@ -31,7 +31,8 @@ class Piece:
     source: str | None = None
     date: dt.date | None = None
     url: str | None = None
-    original_language: str | None = None
+    original_language: str | None = None  # the language it was translated from
+    language: str | None = None  # the language it is written in (None: the book's)
     credits: str | None = None
     body: Fragment | None = None
     chapter: "Chapter | None" = None
@@ -57,6 +58,7 @@ class Chapter:
 class IndexTerm:
     term: str
     forms: list[str]
+    line: int | None = None  # its line in the manifest
 
 
 @dataclass

@@ -51,7 +51,8 @@ PIECE = {
     "source": Key("text", help="where the piece first appeared"),
     "date": Key("date", help="original date, YYYY-MM-DD"),
     "url": Key("text"),
-    "original_language": Key("language"),
+    "language": Key("language", help="the language the piece is written in (default: the book's)"),
+    "original_language": Key("language", help="the language the piece was translated from"),
     "credits": Key("text", help="free text: thanks, permissions"),
     "id": Key("text", help="the piece's id (default: the file name); used in EPUB file names and --piece"),
 }
@@ -114,9 +115,12 @@ def check_value(key: Key, value) -> tuple[object, str | None]:
                 pass
         return None, f"must be a date written YYYY-MM-DD (got '{value}')"
     if kind == "language":
-        if isinstance(value, str) and BCP47.match(value.strip()):
+        from anthology.book import languages
+
+        found = languages.problem(value)
+        if found is None:
             return value.strip(), None
-        return None, f"must be a BCP 47 language tag such as en, en-GB or kk-Cyrl (got '{value}')"
+        return None, f"must be a BCP 47 language tag such as en, en-GB or kk-Cyrl (got '{value}'): {found}"
     if kind == "kind":
         if value in KINDS:
             return value, None

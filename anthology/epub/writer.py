@@ -92,12 +92,21 @@ def xhtml(env, book: Book, doc: Document, breaks: list[tuple[str, int, str]] | N
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def _epub_types(root):
-    """Templates and fragments write data-epub-type (HTML has no namespaces); XHTML gets epub:type."""
+    """Templates and fragments write data-epub-type (HTML has no namespaces); XHTML gets epub:type,
+    and xml:lang beside every lang (EPUB reading systems of XHTML read either)."""
     for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
         value = element.attrib.pop("data-epub-type", None)
         if value:
             element.set(f"{{{OPS}}}type", value)
+        lang = element.get("lang")
+        if lang is not None and element.get(XML_LANG) is None:
+            element.set(XML_LANG, lang)
     return root
 
 
@@ -242,7 +251,7 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     if book.subtitle:
         pub.add_metadata("DC", "title", book.subtitle, {"id": "subtitle"})
         pub.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
-    rights = "See the rights page." if not book.rights else "".join(fragments.parse(book.rights.html).itertext())
+    rights = book.labels.rights_see if not book.rights else "".join(fragments.parse(book.rights.html).itertext())
     pub.add_metadata("DC", "rights", " ".join(rights.split()))
     if extras.print_edition:
         pub.add_metadata("DC", "source", extras.print_edition)
@@ -367,12 +376,9 @@ def _accessibility(pub, book: Book, has_pages: bool) -> None:
     for feature in features:
         meta("schema:accessibilityFeature", feature)
     meta("schema:accessibilityHazard", "none")
-    summary = ("This publication has a structured table of contents, semantic markup for its parts, "
-               "notes as linked footnotes" + (", text alternatives for every image" if has_images else "")
-               + (", and the page numbers of its print edition" if has_pages else "") + ". "
-               f"It is made to pass EPUBCheck and Ace by DAISY {ace.TESTED_VERSION} (the accessibility checker "
-               "for EPUB) with no violation.")
+    labels = book.labels  # in the book's language, as the package's xml:lang says
+    summary = labels.format("a11y_summary", images=labels.a11y_images if has_images else "",
+                            pages=labels.a11y_pages if has_pages else "", ace=ace.TESTED_VERSION)
     meta("schema:accessibilitySummary", summary)
     pub.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
-    meta("a11y:certifiedBy", f"anthology (automated checks: EPUBCheck, Ace by DAISY {ace.TESTED_VERSION}, "
-                             "alt text, language, structure)")
+    meta("a11y:certifiedBy", labels.format("a11y_certified", ace=ace.TESTED_VERSION))

@@ -65,8 +65,8 @@ def page_css(book: Book, press: bool, extra: str = "") -> str:
 
 
 def print_label(book: Book) -> str:
-    width, height = book.print.trim
-    return f"{book.print.trim_name}, {width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
+    """The print edition's page size in the book's language ("A5, 148 × 210 мм")."""
+    return book.labels.trim(book.print.trim_name, *book.print.trim)
 
 
 _BODIES: dict = {}  # (fragment, long notes) -> its print HTML: the book's HTML is made more than once

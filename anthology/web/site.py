@@ -89,16 +89,17 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
         written.append(target)
 
     labels = book.labels
-    views = [{"kind": d.kind, "name": d.name, "format": d.format, "media_type": d.media_type,
-              "human_size": dl.human_size(d.size), "size": d.size,
-              "for_reader": dl.for_reader(d, labels, book.print.trim_name)} for d in offered]
+    trim = labels.trim(book.print.trim_name, *book.print.trim)
+    views = [{"kind": d.kind, "name": d.name, "format": d.format(labels), "media_type": d.media_type,
+              "human_size": dl.human_size(d.size, labels), "size": d.size,
+              "for_reader": dl.for_reader(d, labels, trim)} for d in offered]
     site = pages.reading_order(book, has_index=bool(index_entries))
     search_page = pages.Page(pages.SEARCH, labels.search, "search", crumbs=[(site[0].title, pages.HOME)])
     pages.render(book, env, site + [search_page], dict(
         index=index_entries, build_date=build_date, print_label=print_label or label_of(book),
         downloads=views, cover=cover_name, cover_size=cover_size))
     frame = env.get_template("web/page.html")
-    site_title = pages.plain(book.title)
+    site_title = pages.plain(book.title, book.language)
     for page in site + [search_page]:
         head = meta.head(book, page, cover_name, views if page.kind == "home" else None)
         scripts = ["search-index.js", "search.js"] if page.kind == "search" else []
