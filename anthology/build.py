@@ -101,11 +101,11 @@ def _loaded(book) -> set[Path]:
     """The files reading and checking the book used: its texts, images and cover, the stylesheet and
     the fonts the glyph check read."""
     from anthology.book.glyphs import declared_fonts
-    from anthology.resources import resource
+    from anthology.book.styles import sheets
 
-    stylesheet = resource(book.root, "styles/book.css")
+    found = sheets(book.root, book.styles)
     return {Path(book.manifest), *book.sources, *book.images, *([book.cover] if book.cover else []),
-            stylesheet, *(font for _, font in declared_fonts(stylesheet))}
+            *found, *(font for sheet in found for _, font in declared_fonts(sheet))}
 
 
 def _restore(request: str, out_dir: Path) -> BuildReport | None:
@@ -145,7 +145,10 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     from anthology.print.covers import presets
     from anthology.text import index
 
+    from anthology.book import glyphs
+
     report = BuildReport(warnings=list(book.warnings))  # the book's own (an alt text still TODO)
+    report.warnings += glyphs.print_problems(book, formats)  # a character no font has stops a print edition
     epoch = build_epoch()
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
     build_date = modified.date()

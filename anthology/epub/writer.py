@@ -163,9 +163,11 @@ def nav_document(env, book: Book, extras: EpubExtras, index_entries, has_cover: 
 
 
 def epub_css(book: Book) -> bytes:
-    css = templates.resource(book.root, "styles/book.css").read_text(encoding="utf-8")
-    css = re.sub(r"/\* print-fonts:start \*/.*?/\* print-fonts:end \*/", "", css, flags=re.S)
-    return _without_page_rules(_without_comments(css)).encode("utf-8")
+    """The EPUB's and the site's stylesheet: the tool's rules, then the book's (book/styles.py), without
+    print fonts and @page rules."""
+    from anthology.book import styles
+
+    return _without_page_rules(_without_comments(styles.epub_text(book.root, book.styles))).encode("utf-8")
 
 
 _COMMENT_OR_STRING = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')|/\*.*?\*/", re.S)

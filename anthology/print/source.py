@@ -69,13 +69,32 @@ def print_label(book: Book) -> str:
     return f"{book.print.trim_name}, {width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
 
 
+def stylesheet_url(book) -> str:
+    """The URL of the print edition's one stylesheet (book/styles.py): the tool's file itself when the
+    book adds nothing to it, else the tool's rules, the fonts for the book's other scripts
+    (book/glyphs.py) and the book's own rules as a data: URL (in gray when the book asks: the
+    book's fetcher converts only the files it serves)."""
+    import base64
+
+    from anthology.book import glyphs, styles
+
+    fonts_css = glyphs.fonts_css(getattr(book, "glyphs", None))
+    single = styles.print_single(book, fonts_css)
+    if single is not None:
+        return single.as_uri()
+    text = styles.print_text(book, fonts_css)
+    if getattr(book.print, "grayscale", False):
+        from anthology.print.covers import grayscale
+
+        text = grayscale.stylesheet(text)
+    return "data:text/css;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
 _BODIES: dict = {}  # (fragment, long notes) -> its print HTML: the book's HTML is made more than once
 
 
 def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
               long_notes: frozenset[str] = frozenset()) -> str:
-    stylesheet = templates.resource(book.root, "styles/book.css")
-
     def body_of(fragment):
         if not fragment:
             return fragments.print_body(fragment, long_notes)
@@ -99,7 +118,7 @@ def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
             ("description", book.description or book.subtitle or book.title), ("generator", "anthology")]
     meta = [(k, v) for k, v in meta if v]
     return env.get_template("book.html").render(
-        book=book, stylesheet=stylesheet.as_uri(), pdf_meta=meta, index=index_entries,
+        book=book, stylesheet=stylesheet_url(book), pdf_meta=meta, index=index_entries,
         render_piece=render_piece, body_of=body_of, notes_of=notes_of,
         link=lambda target: f"#{target}", build_date=build_date, print_label=print_label(book),
         page_css=page_rules,

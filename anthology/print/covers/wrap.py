@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anthology import templating as templates
+from anthology.print.source import stylesheet_url
 from anthology.book.model import Book
 from anthology.errors import Problem
 from anthology.print.pdf import lay_out
@@ -88,7 +89,6 @@ def geometry(book: Book, pages: int) -> Geometry:
 
 
 def wrap_html(book: Book, env, shape: Geometry) -> str:
-    stylesheet = templates.resource(book.root, "styles/book.css")
     spine = shape.spine_rect
     text_size = max(0.0, min(14.0, 0.8 * (shape.spine - 2 * FOLD_CLEARANCE)))
     length = shape.trim[1] - 2 * SAFE
@@ -97,7 +97,7 @@ def wrap_html(book: Book, env, shape: Geometry) -> str:
     spine_line = Rect(spine.x + (spine.width - length) / 2, spine.y + (spine.height - spine.width) / 2,
                       length, spine.width)
     return env.get_template("cover-wrap.html").render(
-        book=book, stylesheet=stylesheet.as_uri(), shape=shape, width=f"{shape.width:.3f}pt",
+        book=book, stylesheet=stylesheet_url(book), shape=shape, width=f"{shape.width:.3f}pt",
         height=f"{shape.height:.3f}pt", unit=f"{shape.trim[0] / 100:.4f}pt",
         cover_url=book.cover.as_uri() if book.cover else None, spine_line=spine_line,
         spine_size=f"{text_size:.2f}pt", show_date=False)

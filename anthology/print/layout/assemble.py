@@ -191,14 +191,14 @@ def _styles_allow_units(book, html: str) -> bool:
     gives (units.css_allows_units)."""
     from lxml import html as lxml_html
 
-    from anthology.resources import resource
+    from anthology.book import styles
 
     head = lxml_html.document_fromstring(html).find("head")
     if head is None or len([link for link in head.iter("link") if link.get("rel") == "stylesheet"]) != 1:
         return False  # another stylesheet (a book's own template): not read here, so not trusted
     texts = [style.text or "" for style in head.iter("style")]
     try:
-        texts.append(resource(book.root, "styles/book.css").read_text(encoding="utf-8"))
+        texts.append(styles.print_text(book))
     except (OSError, UnicodeDecodeError):
         return False
     return all(units_.css_allows_units(text) and "@import" not in text for text in texts)
