@@ -230,8 +230,9 @@ def _who_sets(chars: set[str], covered: frozenset[int], families: list[str], add
             if family is None and any(ord(c) in _cmap(font.file, font.index) for c in members):
                 family = font.family
         if family:
-            found.append((script_name(code), family))
-    return found
+            found.append((script_name(code) if code != "Zyyy" else "symbols", family))
+    named = {family for script, family in found if script != "symbols"}
+    return [(script, family) for script, family in found if script != "symbols" or family not in named]
 
 
 def _places(texts: dict[Path, str], rest: set[str]) -> list[tuple[Path, int, str]]:
