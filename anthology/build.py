@@ -262,7 +262,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             progress("imposing the zine")
             zine.impose_booklet(zine_source, target(f"{book.output}-zine.pdf", "zine"),
                                 sheet=book.print.sheet, signature=book.print.signature,
-                                creep=book.print.creep, marks=book.print.marks)
+                                creep=book.print.creep, marks=book.print.marks, direction=book.direction)
         if "minizine" in formats:
             from anthology.print.imposition import minizine
 

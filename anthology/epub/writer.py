@@ -228,6 +228,8 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     pub.set_identifier(book.identifier)
     pub.set_title(book.title)
     pub.set_language(book.language)
+    if book.direction == "rtl":  # a book in Hebrew, Arabic, Persian…: its pages turn from right to left
+        pub.set_direction("rtl")
     pub.add_prefix("a11y", "http://www.idpf.org/epub/vocab/package/a11y/#")
     for n, name in enumerate(book.authors, start=1):
         pub.add_author(name, uid=f"aut-{n}", role="aut")

@@ -54,11 +54,19 @@ def page_css(book: Book, press: bool, extra: str = "") -> str:
     from anthology.print.covers import presets
 
     width, height = book.print.trim
-    rules = [f"size: {width:.2f}pt {height:.2f}pt;"]
+    # !important: the manifest's print: settings win over any @page rule of a book's stylesheet
+    # (`@page :left { size: … }` is more specific than this rule)
+    rules = [f"size: {width:.2f}pt {height:.2f}pt !important;"]
     if press:
-        rules.append(f"bleed: {press_margin(book):.2f}pt;")
-        rules.append("marks: crop cross;")
+        rules.append(f"bleed: {press_margin(book):.2f}pt !important;")
+        rules.append("marks: crop cross !important;")
     css = "@page { " + " ".join(rules) + " }"
+    if book.direction == "rtl":  # bound on the right: the first page is a left-hand one, the running
+        # heads change sides (the book's title on the verso, now the right-hand page; folios stay outside)
+        css += (" @page :left { @top-left { content: string(piecetitle, first); font-size: 8pt; font-style: italic;"
+                " font-variant: normal; letter-spacing: normal; } }"
+                " @page :right { @top-right { content: string(booktitle); font-size: 8pt; font-style: normal;"
+                " font-variant: small-caps; letter-spacing: 0.05em; } }")
     if not press and book.print.printer:
         css += " " + presets.page_rules(presets.PRESETS[book.print.printer], book.print.bleed)
     return css + (" " + extra if extra else "")

@@ -49,8 +49,9 @@ def enabled() -> bool:
 
 def applies(book, preset) -> bool:
     """Units serve the plain and press PDFs; a tagged PDF (one structure tree) and a print-on-demand
-    service's margin checks (they read the whole layout) need the book laid out whole."""
-    return not book.print.tagged and preset is None and enabled()
+    service's margin checks (they read the whole layout) need the book laid out whole, and so does a
+    right-to-left book (its units would open on left-hand pages: parts.py counts right-hand ones)."""
+    return not book.print.tagged and preset is None and enabled() and book.direction != "rtl"
 
 
 def assemble(book, env, entries, build_date, target: Path, *, press: bool = False, page_rules: str = "",
