@@ -1,8 +1,21 @@
-"""The writing direction of a language, from CLDR's data (Babel): no hand-made list of languages."""
+"""The writing direction of a language, from CLDR's data (Babel): no hand-made list of languages.
+
+Babel's answer costs a tenth of a second the first time in a process (its import and the locale's
+data), so it is remembered in the build cache (cache.py), keyed by the tag (and, through the tool's
+fingerprint, Babel's version)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+
+
+def _from_cldr(tag: str) -> bool:
+    import babel
+
+    try:
+        return babel.Locale.parse(tag.replace("-", "_")).character_order == "right-to-left"
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        return False
 
 
 @lru_cache(maxsize=256)
@@ -11,12 +24,15 @@ def is_rtl(tag: str | None) -> bool:
     a script subtag counts: az-Arab is, az-Latn is not). An unknown tag is left to right."""
     if not tag:
         return False
-    import babel
+    from anthology import cache
 
-    try:
-        return babel.Locale.parse(str(tag).replace("-", "_")).character_order == "right-to-left"
-    except (ValueError, TypeError, babel.UnknownLocaleError):
-        return False
+    request = cache.key("direction", str(tag))  # the tool's fingerprint holds Babel's version
+    entry = cache.lookup(request)
+    if entry is not None and isinstance(entry.data.get("rtl"), bool):
+        return entry.data["rtl"]
+    found = _from_cldr(str(tag))
+    cache.store(request, [], {}, {"rtl": found}, prune_now=False)
+    return found
 
 
 def of(tag: str | None) -> str:
