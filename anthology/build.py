@@ -93,11 +93,11 @@ def _loaded(book) -> set[Path]:
     """The files reading and checking the book used: its texts, images and cover, the stylesheet and
     the fonts the glyph check read."""
     from anthology.book.glyphs import declared_fonts
-    from anthology.resources import resource
+    from anthology.book.styles import sheets
 
-    stylesheet = resource(book.root, "styles/book.css")
+    found = sheets(book.root, book.styles)
     return {Path(book.manifest), *book.sources, *book.images, *([book.cover] if book.cover else []),
-            stylesheet, *(font for _, font in declared_fonts(stylesheet))}
+            *found, *(font for sheet in found for _, font in declared_fonts(sheet))}
 
 
 def _restore(request: str, out_dir: Path) -> BuildReport | None:
@@ -148,6 +148,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     the index marked, the print edition laid out (once, for every output that needs it), then each
     output in turn."""
     from anthology import templating
+    from anthology.book import glyphs
     from anthology.epub import output as epub
     from anthology.print.covers import presets
     from anthology.session import Session
@@ -163,6 +164,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     session = Session(book, templating.environment(book), AtomicOutputs(out_dir), formats, made, press, piece,
                       progress, build_epoch(), printing, warnings=list(book.warnings))  # the book's own first
     try:
+        session.warnings += glyphs.print_problems(book, formats)  # a character no font has stops a print edition
         session.entries = index.mark(book)
         if "epub" in made:
             printing.want_cover(book, session.env)  # the generated cover, by a worker first

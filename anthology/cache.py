@@ -28,7 +28,7 @@ FORMAT = 1  # bump when the layout of entries changes
 _PACKAGE = Path(__file__).resolve().parent
 # Third-party packages whose version changes what a build writes.
 _LIBRARIES = ("weasyprint", "ebooklib", "markdown", "jinja2", "pypdf", "pikepdf", "pydyf", "fontTools", "lxml",
-              "pypdfium2", "PIL", "tinycss2", "cssselect2", "pyphen", "yaml", "markupsafe")
+              "pypdfium2", "PIL", "tinycss2", "cssselect2", "pyphen", "yaml", "markupsafe", "babel")
 
 
 DEFAULT_LIMIT_MB = 1024

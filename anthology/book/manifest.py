@@ -10,9 +10,9 @@ from anthology.book import glyphs
 from anthology.book import images
 from anthology.book import limits
 from anthology.book import stylesheet as own_stylesheet
+from anthology.book import styles
 from anthology.text import markup
 from anthology.book import schema
-from anthology.resources import resource
 from anthology.book import lengths
 from anthology.book import printers as presets
 from anthology.book import profiles
@@ -50,11 +50,14 @@ def load_book(manifest: Path) -> Book:
             problems.warn(manifest, term.line, f"the index term '{term.term}' occurs nowhere in the book "
                                                f"(looked for {forms}): correct its forms: or remove it",
                           "INDEX-UNUSED")
-    stylesheet = resource(root, "styles/book.css")
-    if stylesheet.parent.parent == root:  # the book's own stylesheet: data, checked like the rest
-        own_stylesheet.check(stylesheet, root, problems.add)
-    for path, line, char, families in glyphs.missing(loader.texts, stylesheet):
-        problems.add(path, line, glyphs.describe(char, families))
+    own = styles.own_sheet(root)
+    if own is not None:  # the book's own stylesheet: data, checked like the rest
+        own_stylesheet.check(own, root, problems.add)
+    if book is not None:
+        # which fonts the print edition adds for other scripts, and what none covers: a problem of the
+        # print edition only (build.py), never of the EPUB or the site
+        book.glyphs = glyphs.survey(loader.texts, styles.sheets(root, book.styles))
+        problems.warnings += glyphs.problems(book, "warning")
     problems.raise_if_any()
     book.sources = list(loader.texts)
     book.warnings = problems.warnings
@@ -161,6 +164,10 @@ class _Loader:
             elif cover:
                 for problem in images.problems(cover):
                     self.report(self.manifest, data.line_of("cover"), f"the cover image '{meta['cover']}' {problem}")
+        mode = meta.get("styles", "add")
+        if mode not in styles.MODES:
+            self.report(self.manifest, data.line_of("styles"), f"'styles' must be add (the book's styles/book.css "
+                        f"is loaded after the tool's) or replace (it is the only stylesheet), not '{mode}'")
         output = meta.get("output") or slug(title)
         if not re.match(r"^[\w.-]+$", output):
             self.report(self.manifest, data.line_of("output"), f"'output' must be a plain file name without folders (got '{output}')")
@@ -172,7 +179,7 @@ class _Loader:
             description=meta.get("description"), cover=cover, preface=preface,
             index=self.index(data.get("index")), print=self.print_settings(data.get("print")),
             labels=self.labels(meta.get("language", "en"), data.get("labels")),
-            lines=_lines(data),
+            lines=_lines(data), styles=mode if mode in styles.MODES else "add",
         )
 
     def plan_chapters(self, chapters_data: list) -> list[tuple]:

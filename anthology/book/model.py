@@ -104,6 +104,15 @@ class Book:
     sources: list[Path] = field(default_factory=list)  # every text file read: manifest, pieces, intros, preface
     lines: dict[str, int] = field(default_factory=dict)  # manifest line of each key ("cover", "print.trim")
     warnings: list = field(default_factory=list)  # Problems that do not stop the build (an alt text still TODO)
+    styles: str = "add"  # the book's styles/book.css adds to the tool's, or "replace"s it (book/styles.py)
+    glyphs: object = None  # book/glyphs.Survey: the print edition's fonts for other scripts, what none covers
+
+    @property
+    def direction(self) -> str:
+        """'rtl' for a book in a language written right to left (he, ar, fa…), else 'ltr'."""
+        from anthology.book import direction
+
+        return direction.of(self.language)
 
     @property
     def pieces(self) -> list[Piece]:

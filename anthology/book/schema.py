@@ -32,6 +32,8 @@ BOOK = {
     "preface": Key("path", help="a Markdown file with the preface"),
     "index": Key("list", help="terms of the index of names and places"),
     "print": Key("mapping", help="print settings (see PRINT below)"),
+    "styles": Key("text", help="add (default): the book's styles/book.css is loaded after the tool's, its rules "
+                               "win; replace: the book's stylesheet is the only one"),
     "labels": Key("mapping", help="the tool's own words in the book's language, e.g. contents: Inhalt"),
     "chapters": Key("list", True, "the themed chapters in reading order"),
 }

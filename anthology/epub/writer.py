@@ -172,9 +172,11 @@ def nav_document(env, book: Book, extras: EpubExtras, index_entries, has_cover: 
 
 
 def epub_css(book: Book) -> bytes:
-    css = templates.resource(book.root, "styles/book.css").read_text(encoding="utf-8")
-    css = re.sub(r"/\* print-fonts:start \*/.*?/\* print-fonts:end \*/", "", css, flags=re.S)
-    return _without_page_rules(_without_comments(css)).encode("utf-8")
+    """The EPUB's and the site's stylesheet: the tool's rules, then the book's (book/styles.py), without
+    print fonts and @page rules."""
+    from anthology.book import styles
+
+    return _without_page_rules(_without_comments(styles.epub_text(book.root, book.styles))).encode("utf-8")
 
 
 _COMMENT_OR_STRING = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')|/\*.*?\*/", re.S)
@@ -235,6 +237,8 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     pub.set_identifier(book.identifier)
     pub.set_title(book.title)
     pub.set_language(book.language)
+    if book.direction == "rtl":  # a book in Hebrew, Arabic, Persian…: its pages turn from right to left
+        pub.set_direction("rtl")
     pub.add_prefix("a11y", "http://www.idpf.org/epub/vocab/package/a11y/#")
     for n, name in enumerate(book.authors, start=1):
         pub.add_author(name, uid=f"aut-{n}", role="aut")

@@ -39,7 +39,7 @@ def zine(book, session) -> list[Path]:
     session.progress("imposing the zine")
     target = session.target(f"{book.output}-zine.pdf", "zine")
     imposition.impose_booklet(source, target, sheet=book.print.sheet, signature=book.print.signature,
-                              creep=book.print.creep, marks=book.print.marks)
+                              creep=book.print.creep, marks=book.print.marks, direction=book.direction)
     return [target]
 
 

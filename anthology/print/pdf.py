@@ -234,6 +234,21 @@ def lay_out(book: Book, html: str, grayscale: bool = False, keep_context: bool =
 MACHINE_NOTICES = ("HarfBuzz-Subset",)
 
 
+def reading_direction(book: Book):
+    """A finisher for write_pdf(): a right-to-left book's PDF says so to viewers
+    (/ViewerPreferences /Direction /R2L: two-page views put the first page on the right of the
+    window's spread order, pages turn leftwards). None for a left-to-right book."""
+    if book.direction != "rtl":
+        return None
+
+    def finish(_document, pdf) -> None:
+        import pydyf
+
+        pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"Direction": "/R2L"})
+
+    return finish
+
+
 def write(result: PrintResult, target: Path, book: Book) -> None:
     """Write the laid-out book; warnings WeasyPrint logs while writing join the result's. A layout in
     CMYK is checked first for what its PDF/X forbids (print/press/pdfx.py)."""
@@ -243,5 +258,6 @@ def write(result: PrintResult, target: Path, book: Book) -> None:
         pdfx.before_write(result, target, book)
     with captured_warnings() as warnings:
         result.document.write_pdf(target, pdf_tags=book.print.tagged,
-                                  pdf_variant="pdf/ua-1" if book.print.tagged else None)
+                                  pdf_variant="pdf/ua-1" if book.print.tagged else None,
+                                  finisher=reading_direction(book))
     result.warnings += [w for w in warnings if not any(n in w for n in MACHINE_NOTICES)]

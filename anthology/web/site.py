@@ -19,7 +19,7 @@ from PIL import Image
 
 from anthology import templating as templates
 from anthology.book.model import Book
-from anthology.epub.writer import epub_css
+from anthology.epub.writer import epub_css, stylesheet_files
 from anthology.text import index
 from anthology.web import downloads as dl
 from anthology.web import meta, opds, pages, search
@@ -70,7 +70,14 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         written.append(path)
 
-    put("book.css", epub_css(book))
+    css = epub_css(book)
+    put("book.css", css)
+    taken = {image.relative_to(book.root.resolve()).as_posix() for image in book.images}
+    for name, path in stylesheet_files(book, css.decode("utf-8")):  # the fonts and images it names
+        name = name.removeprefix("style/")
+        if name not in taken and name != "book.css" and not name.startswith("../"):
+            taken.add(name)
+            put(name, path.read_bytes())
     for script in SCRIPTS:
         put(script, templates.resource(book.root, f"templates/web/{script}").read_bytes())
     for image in book.images:

@@ -51,8 +51,9 @@ def enabled() -> bool:
 
 def applies(book, preset) -> bool:
     """Units serve the plain and press PDFs; a tagged PDF (one structure tree) and a print-on-demand
-    service's margin checks (they read the whole layout) need the book laid out whole."""
-    return not book.print.tagged and preset is None and enabled()
+    service's margin checks (they read the whole layout) need the book laid out whole, and so does a
+    right-to-left book (its units would open on left-hand pages: parts.py counts right-hand ones)."""
+    return not book.print.tagged and preset is None and enabled() and book.direction != "rtl"
 
 
 def whole_for_press(book) -> bool:
@@ -204,14 +205,14 @@ def _styles_allow_units(book, html: str) -> bool:
     gives (units.css_allows_units)."""
     from lxml import html as lxml_html
 
-    from anthology.resources import resource
+    from anthology.book import styles
 
     head = lxml_html.document_fromstring(html).find("head")
     if head is None or len([link for link in head.iter("link") if link.get("rel") == "stylesheet"]) != 1:
         return False  # another stylesheet (a book's own template): not read here, so not trusted
     texts = [style.text or "" for style in head.iter("style")]
     try:
-        texts.append(resource(book.root, "styles/book.css").read_text(encoding="utf-8"))
+        texts.append(styles.print_text(book))
     except (OSError, UnicodeDecodeError):
         return False
     return all(units_.css_allows_units(text) and "@import" not in text for text in texts)
