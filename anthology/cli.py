@@ -92,6 +92,8 @@ def parser() -> argparse.ArgumentParser:
     changes.add_argument("--reject-changes", dest="changes", action="store_const", const="reject",
                          help="a Word file's tracked changes: undo them")
     imp.add_argument("--only", default=None, metavar="LIST", help="an EPUB's chapters to import, e.g. 3,5-7")
+    imp.add_argument("--whole-page", action="store_true",
+                     help="a saved web page: keep it whole (default: its main text, without navigation)")
     return main
 
 
@@ -259,7 +261,7 @@ def _start_or_import(args, stdout, stderr) -> int:
         return 2
     return importing.run(args.file, manifest=args.manifest, chapter=args.chapter, chapter_title=args.chapter_title,
                          kind=args.kind, to=args.to, dry_run=args.dry_run,
-                         options=Options(changes=args.changes, only=only), stdout=stdout, stderr=stderr)
+                         options=Options(changes=args.changes, only=only, whole_page=args.whole_page), stdout=stdout, stderr=stderr)
 
 
 def _check_epub(manifest: Path, stdout, stderr) -> int:

@@ -203,3 +203,18 @@ def test_mammoths_own_word_documents_keep_notes_comments_tables_and_strikethroug
     assert _text(book.xml("strikethrough.xhtml").find(".//x:del", NS)) == "Today’s Special: Salmon"  # typographic quote
     pages = pdf_pages_text(small_book / "build" / "small.pdf")
     assert any("Ouch" in page and "A tachyon walks into a bar." in page for page in pages)
+
+
+def test_a_note_that_cannot_be_found_is_named_and_its_number_not_glued_to_the_text(small_book, tmp_path):
+    chapter = tmp_path / "chapter.xhtml"
+    chapter.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
+        'xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="ru"><head><title>Печенег</title></head><body>\n'
+        '<section epub:type="chapter"><h2 epub:type="title">Печенег</h2>\n'
+        '<p>— Вы печенег,<a href="endnotes.xhtml#note-5" id="noteref-5" epub:type="noteref">5</a> милостивый государь!</p>\n'
+        '</section></body></html>', encoding="utf-8")
+    run = run_cli("import", chapter, "--manifest", small_book / "book.yaml")
+    assert run.code == 0, run.err
+    assert "line 3: the note 5 (endnotes.xhtml#note-5) was not found" in run.out
+    _, body = split_front((small_book / "chapters/01-first-chapter/pecheneg.md").read_text(encoding="utf-8"))
+    assert body == "— Вы печенег, милостивый государь!\n"

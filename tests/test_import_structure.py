@@ -218,3 +218,54 @@ def test_word_structure_contents_tables_images_and_language(book):
     caption = doc.find(".//x:figcaption", NS)
     assert caption is not None and _text(caption) == "Рисунок 1. Солнце над Шетпе"
     assert doc.find(".//x:del", NS) is not None and doc.find(".//x:span[@class='small-caps']", NS) is not None
+
+
+SITE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>The Well at Shetpe - Steppe Wiki</title></head>
+<body><div id="cookie-banner" class="cookie-notice">We use cookies. <button>Accept all</button></div>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/random">Random article</a></li><li><a href="/donate">Donate now</a></li></ul></nav>
+<form role="search"><input name="q"></form>
+<main><h1>The Well at Shetpe</h1>
+<h2>History <span class="mw-editsection">[<a href="/edit?section=1">edit</a>]</span></h2>
+<p>The well at Shetpe was dug in 1931 by the families who had stayed behind when the company fenced off its own
+wells and the river had dried up. For three summers the village carried water from the railway station.<sup id="r1"><a href="#n1">[1]</a></sup></p>
+<p>The elders still say that the water came back because everyone who had left returned to help with the digging,
+and that the first bucket was given to the youngest child of the village.<img src="pixel.gif" alt=""></p>
+<h2>Today <span class="mw-editsection">[<a href="/edit?section=2">edit</a>]</span></h2>
+<p>The well is still used in dry years, and a stone beside it carries the names of the diggers.</p>
+<ol class="references"><li id="n1"><a href="#r1">↑</a> Told to the author in August 2021, <a href="//example.org/report">report</a>.</li></ol>
+</main>
+<footer role="contentinfo"><p>Text is available under a licence. <a href="/privacy">Privacy policy</a></p></footer>
+</body></html>
+"""
+
+
+def test_a_saved_web_page_arrives_as_its_article_and_builds(tmp_path):
+    """Navigation, the cookie banner, the search form, "[edit]" links, the footer and a tracking pixel stay
+    out; the notes, the headings and the title (without the site's name) come in; --whole-page keeps all."""
+    from PIL import Image
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "well.html").write_text(SITE, encoding="utf-8")
+    Image.new("RGB", (1, 1)).save(inbox / "pixel.gif")
+    folder = tmp_path / "book"
+    assert run_cli("new", folder).code == 0
+    manifest = folder / "book.yaml"
+    run = run_cli("import", inbox / "well.html", "--manifest", manifest)
+    assert run.code == 0, run.err
+    assert "main text:" in run.out and "kept by readability-lxml" in run.out and "tracking pixel" in run.out
+    front, body = split_front((folder / "chapters/01-first-chapter/the-well-at-shetpe.md").read_text(encoding="utf-8"))
+    assert front["title"] == "The Well at Shetpe"
+    assert re.search(r"^## History$", body, re.M) and re.search(r"^## Today$", body, re.M)
+    assert "the river had dried up" in body and "names of the diggers" in body and "[^1]: Told to the author" in body
+    assert "(https://example.org/report)" in body
+    for left_out in ("cookies", "Accept all", "Random article", "Donate", "edit", "Privacy", "licence", "pixel"):
+        assert left_out not in body, left_out
+    whole = run_cli("import", inbox / "well.html", "--manifest", manifest, "--whole-page", "--to",
+                    folder / "chapters/01-first-chapter/whole.md")
+    assert whole.code == 0 and "main text" not in whole.out
+    assert "Random article" in (folder / "chapters/01-first-chapter/whole.md").read_text(encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        built = run_cli("build", manifest, "--out", folder / "build", "--format", "epub")
+    assert built.code == 0, built.err

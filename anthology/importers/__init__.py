@@ -41,6 +41,7 @@ class Options:
 
     changes: str | None = None          # Word's tracked changes: "accept", "reject", or None (refuse them)
     only: set[int] | None = None        # an EPUB's chapters to take (1-based), None for all
+    whole_page: bool = False            # a web page read whole, not cut to its main text
 
 
 def numbers(text: str) -> set[int]:
@@ -90,10 +91,12 @@ def read_all(path: Path, options: Options | None = None) -> list[Draft]:
 
         return [odt.read(path, options)]
     if fmt == "html":
-        from anthology.importers import html as module
-    else:
-        from anthology.importers import text as module
-    return [module.read(path)]
+        from anthology.importers import html
+
+        return [html.read(path, whole_page=options.whole_page)]
+    from anthology.importers import text
+
+    return [text.read(path)]
 
 
 def read(path: Path, options: Options | None = None) -> Draft:

@@ -96,3 +96,15 @@ def check_image(data: bytes, name: str, path: Path) -> None:
         raise Unreadable(f"{path}: the image '{name}' claims {width} × {height} pixels, more than the book's limit "
                          f"of {MAX_PIXELS // 1_000_000} megapixels (a decompression bomb, or a scan far too large): "
                          "scale it down and import again")
+
+
+def is_pixel(data: bytes) -> bool:
+    """An image of at most 2 × 2 pixels: a web page's tracking pixel or spacer, not a picture."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception:
+        return False
+    return width <= 2 and height <= 2

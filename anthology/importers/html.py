@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from lxml import etree, html as lxml_html
 
 from anthology.importers import Draft, Unreadable
-from anthology.importers import archive as archives, encoding, footnotes, structure, verse
+from anthology.importers import archive as archives, encoding, footnotes, structure, verse, webpage
 from anthology.importers.footnotes import NOTE_TOKEN  # noqa: F401 (the Markdown writer's token)
 from anthology.text.sanitize import ALLOWED, DROPPED, remove_element, sanitize
 
@@ -36,7 +36,7 @@ _NOT_HTML = (b"PK\x03\x04", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd
 Loader = Callable[[str], "bytes | None"]
 
 
-def read(path: Path) -> Draft:
+def read(path: Path, whole_page: bool = False) -> Draft:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -49,17 +49,25 @@ def read(path: Path) -> Draft:
             return None
         return target.read_bytes()
 
-    return read_document(data, path, sibling, path.parent.resolve())
+    return read_document(data, path, sibling, path.parent.resolve(), whole_page=whole_page)
 
 
 def read_document(data: bytes, path: Path, sibling: Loader, image_folder: Path | None,
-                  images: dict[str, bytes] | None = None, image_loader=None) -> Draft:
-    """One HTML document (a file, or an EPUB's member named by path) -> Draft."""
+                  images: dict[str, bytes] | None = None, image_loader=None, whole_page: bool = True) -> Draft:
+    """One HTML document (a file, or an EPUB's member named by path) -> Draft; a web site's page is cut
+    to its main text unless whole_page."""
     document, decoded = _parse(data, path)
     draft_language = _language(document)
     title = _meta(document, "title") or _first_text(document, "//head/title")
     authors = [a.strip() for a in re.split(r";", _meta(document, "author") or "") if a.strip()]
-    body = document.find("body")
+    title = webpage.page_title(title, document)
+    extracted = None
+    if not whole_page and webpage.is_web_page(document):
+        body, kept, total = webpage.main_text(document)
+        extracted = (f"main text: {kept:,} of the page's {total:,} words kept by readability-lxml (navigation, "
+                     "sidebars and banners left out; --whole-page keeps everything)")
+    else:
+        body = document.find("body")
     if body is None:
         body = document
     root = lxml_html.fragment_fromstring("<div></div>")
@@ -87,6 +95,10 @@ def read_document(data: bytes, path: Path, sibling: Loader, image_folder: Path |
     draft.title, draft.authors, draft.subtitle = title or None, authors, subtitle
     draft.language = draft_language
     draft.findings[:0] = dropped
+    if extracted:
+        draft.findings.insert(0, extracted)
+        draft.checks.append("the page was cut to its main text: check that nothing of the article is missing "
+                            "(import again with --whole-page to keep the whole page)")
     if decoded.how == "guessed":
         draft.checks.append(f"the file does not say its encoding: it was read as {decoded.encoding} (a guess by "
                             "charset-normalizer): check its accented and non-Latin letters")
@@ -248,7 +260,7 @@ def _load(src: str, source: Path, draft: Draft, folder: Path | None = None) -> s
             draft.checks.append("an inline image that could not be decoded was left out")
             return None
         archives.check_image(data, f"inline image{extension}", source)
-        return _add(draft, data, extension)
+        return _add_picture(draft, data, extension, "an inline image")
     if _REMOTE.match(src):
         draft.checks.append(f"the remote image {src} was not fetched: download it, if you may use it, "
                             "put it in the book's folder and add it by hand")
@@ -262,6 +274,13 @@ def _load(src: str, source: Path, draft: Draft, folder: Path | None = None) -> s
         return None
     data = path.read_bytes()
     archives.check_image(data, path.name, source)
+    return _add_picture(draft, data, extension, src)
+
+
+def _add_picture(draft: Draft, data: bytes, extension: str, name: str) -> str | None:
+    if archives.is_pixel(data):
+        draft.findings.append(f"dropped: {name}, an image of 1 or 2 pixels (a tracking pixel or a spacer)")
+        return None
     return _add(draft, data, extension)
 
 

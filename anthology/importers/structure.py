@@ -35,6 +35,11 @@ def take_title(root, title: str | None) -> tuple[str | None, str | None, list[st
         if same_title(text_of(heading), title):
             chosen = heading
             break
+    if chosen is None and title:  # <title>Mozilla - Wikipedia</title> and <h1>Mozilla</h1>
+        for heading in headings[:1]:
+            name = text_of(heading)
+            if heading.tag == "h1" and name and re.match(rf"^{re.escape(name)}\s+[-|–—:·•]+\s+\S", title):
+                chosen = heading
     if chosen is None and headings:
         first = headings[0]
         if "title" in epub_types(first) and _is_top(first, headings) or \
