@@ -593,7 +593,7 @@ _SHIFT = {"h1": "h3", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"
 
 def _heading_ids(root, prefix: str) -> None:
     """Headings inside a piece sit below the piece title (h2): shift them, give book-unique ids."""
-    seen: set[str] = set()
+    seen: set[str] = {f"{prefix}-title"}  # the piece's own title (templates/pieces/_piece.html)
     for element in root.iter():
         if element.tag in _SHIFT:
             element.tag = _SHIFT[element.tag]
