@@ -16,8 +16,8 @@ import hashlib
 import os
 import re
 import shutil
-import socket
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -25,8 +25,14 @@ class OutputError(Exception):
     """An output or a book file that cannot be written; the message names it and says what to do."""
 
 
+@lru_cache(maxsize=1)
 def _host() -> str:
-    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+    """A short hash of the machine's name (os.uname: socket.gethostname counts as network use)."""
+    try:
+        name = os.uname().nodename
+    except AttributeError:  # Windows
+        name = os.environ.get("COMPUTERNAME", "")
+    return hashlib.sha256(name.encode()).hexdigest()[:6]
 
 
 def owner_tag() -> str:
