@@ -175,6 +175,11 @@ def test_x4_output_intent_version_boxes_fonts_colours(x4):
     assert re.search(r"<xmpMM:DocumentID>uuid:[0-9a-f-]{36}</xmpMM:DocumentID>", xmp)
     assert "<xmp:CreateDate>2023-11-14T22:13:20+00:00</xmp:CreateDate>" in xmp
     assert "Краска и бумага" in xmp  # dc:title
+    from lxml import etree
+
+    rdf = etree.fromstring(xmp.split("?>", 1)[1].rsplit("<?xpacket", 1)[0].encode())  # well-formed
+    creators = rdf.findall(".//{http://purl.org/dc/elements/1.1/}creator//{*}li")
+    assert [c.text for c in creators] == [str(pdf.docinfo.Author)]  # the XMP agrees with the Info dictionary
     spaces = {str(x.get("/ColorSpace")) for x in _images(pdf)}
     assert spaces <= {"/DeviceCMYK", "/DeviceGray"} and "/DeviceCMYK" in spaces, spaces
     assert any(x.get("/Filter") == "/DCTDecode" for x in _images(pdf))  # the PNG became a CMYK JPEG

@@ -108,7 +108,7 @@ def finish(path: Path, book, *, press: bool, outputs=None, formats=()) -> list[P
         if "/Metadata" in pdf.Root:
             del pdf.Root["/Metadata"]
         if pdf_version >= "1.4":
-            metadata = pikepdf.Stream(pdf, _xmp(book, str(info["/Title"]), version, when, document_id))
+            metadata = pikepdf.Stream(pdf, _xmp(book, info, version, when, document_id))
             metadata["/Type"] = pikepdf.Name.Metadata
             metadata["/Subtype"] = pikepdf.Name.XML
             pdf.Root.Metadata = metadata
@@ -270,9 +270,21 @@ def _creator() -> str:
     return f"anthology {__version__}"
 
 
-def _xmp(book, title: str, version: str, when: dt.datetime, document_id: uuid.UUID) -> bytes:
-    """The XMP packet PDF/X-4 requires: version, dates, the document's ids, Trapped."""
+def _xmp(book, info, version: str, when: dt.datetime, document_id: uuid.UUID) -> bytes:
+    """The XMP packet PDF/X-4 requires: version, dates, the document's ids, Trapped; and the same title,
+    authors, subject and keywords as the Info dictionary (the two must agree)."""
     from xml.sax.saxutils import escape
+
+    title = str(info["/Title"])
+    described = ""
+    if "/Author" in info:
+        described += (f"\n   <dc:creator><rdf:Seq><rdf:li>{escape(str(info['/Author']))}</rdf:li></rdf:Seq>"
+                      "</dc:creator>")
+    if "/Subject" in info:
+        described += (f"\n   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{escape(str(info['/Subject']))}"
+                      "</rdf:li></rdf:Alt></dc:description>")
+    if "/Keywords" in info:
+        described += f"\n   <pdf:Keywords>{escape(str(info['/Keywords']))}</pdf:Keywords>"
 
     date = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
     tagged = "\n   <pdfuaid:part>1</pdfuaid:part>" if book.print.tagged else ""  # print: tagged (PDF/UA-1)
@@ -287,7 +299,7 @@ def _xmp(book, title: str, version: str, when: dt.datetime, document_id: uuid.UU
     xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
     xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
-   <dc:format>application/pdf</dc:format>
+   <dc:format>application/pdf</dc:format>{described}
    <xmp:CreateDate>{date}</xmp:CreateDate>
    <xmp:ModifyDate>{date}</xmp:ModifyDate>
    <xmp:MetadataDate>{date}</xmp:MetadataDate>
