@@ -650,7 +650,8 @@ def test_build_check_epub_exits_0_when_epubcheck_finds_only_warnings(tmp_path, m
 def test_the_marker_stands_exactly_before_the_first_words_of_its_page(builds, name):
     """Stricter than the test above: the words right after marker N are the very first words of
     page N, or, when page N opens with the end of a word hyphenated on page N-1 (that word is then
-    the one before the marker), the words that follow it."""
+    the one before the marker), the words that follow it. A footnote call printed among the page's
+    first words (a number the EPUB has as a note reference, outside the reading order) is skipped."""
     built = builds(name)
     pages = _main_words(built)
     epub = built.open_epub()
@@ -660,6 +661,7 @@ def test_the_marker_stands_exactly_before_the_first_words_of_its_page(builds, na
             page = pages[int(label) - 1]
             if not page or _is_printed_contents(page):
                 continue
+            page = [w for n, w in enumerate(page) if n >= 6 or not (w.isdigit() and w not in after)]
             continued = len(page[0]) < len(before) and before.endswith(page[0])
             if after != page[:3] and not (continued and after == page[1:4]):
                 wrong.append((label, href, before, after, page[:4]))

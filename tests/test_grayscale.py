@@ -7,7 +7,6 @@ colour operator of their content streams is read (no RGB colour whose three comp
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 
 import pytest

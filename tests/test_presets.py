@@ -6,13 +6,12 @@ annotations, outline, metadata) and pypdfium2 (where the ink is on each page).""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from book_helpers import REPO, copy_fixture, run_cli
+from book_helpers import copy_fixture, run_cli
 from conftest import EPOCH
 
 INCH = 72.0

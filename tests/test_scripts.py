@@ -123,6 +123,14 @@ def test_the_epub_and_the_site_carry_no_print_font(scripts_book):
     assert ARABIC in (site / "karavan.html").read_text(encoding="utf-8")
 
 
+def test_the_epub_of_the_book_with_three_scripts_passes_epubcheck(scripts_book):
+    from anthology.epub.epubcheck import epubcheck
+
+    work, _run = scripts_book
+    problems = epubcheck(work / "out" / "book.epub")
+    assert problems == [], "\n".join(map(str, problems))
+
+
 def _has_cjk_noto() -> bool:
     if shutil.which("fc-list") is None:
         return False

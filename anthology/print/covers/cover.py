@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 from anthology import cache
-from anthology import templating as templates
 from anthology.book.model import Book
 from anthology.print.source import recording_fetches, stylesheet_url  # (print/pdf.py, WeasyPrint, only to lay one out)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from anthology import templating as templates
 from anthology.print.source import stylesheet_url
 from anthology.book.model import Book
 from anthology.errors import Problem

@@ -6,7 +6,6 @@ from markupsafe import Markup
 
 from anthology.text import fragments
 from anthology.print import pdf
-from anthology import templating as templates
 from anthology.print.source import stylesheet_url
 from anthology.print.imposition import zine
 from anthology.errors import BookError, Problem

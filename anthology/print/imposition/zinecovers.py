@@ -8,7 +8,6 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from anthology import templating as templates
 from anthology.print.source import stylesheet_url
 from anthology.book.model import Book
 from anthology.print.pdf import lay_out
