@@ -205,6 +205,24 @@ FR = {
                  "uz=ouzbek ky=kirghiz be=biélorusse",
 }
 
+# parallel text and the translators' and editors' notes (issue 20, docs/parallel-text.md)
+_PARALLEL = {
+    "en": {"note_tn": "Trans.", "note_ed": "Ed.", "original_text": "The original ({language})",
+           "original_title": "Original title: {title} ({language}).", "show_text": "Show",
+           "show_translation": "Translation", "show_original": "Original", "show_both": "Both"},
+    "ru": {"note_tn": "Примеч. пер.", "note_ed": "Примеч. ред.", "original_text": "Оригинал ({language})",
+           "original_title": "Название оригинала: {title} ({language}).", "show_text": "Показать",
+           "show_translation": "Перевод", "show_original": "Оригинал", "show_both": "Оба текста"},
+    "de": {"note_tn": "Anm. d. Übers.", "note_ed": "Anm. d. Hrsg.", "original_text": "Das Original ({language})",
+           "original_title": "Originaltitel: {title} ({language}).", "show_text": "Zeigen",
+           "show_translation": "Übersetzung", "show_original": "Original", "show_both": "Beide"},
+    "fr": {"note_tn": "N.d.T.", "note_ed": "N.d.É.", "original_text": "L’original ({language})",
+           "original_title": "Titre original : {title} ({language}).", "show_text": "Afficher",
+           "show_translation": "Traduction", "show_original": "Original", "show_both": "Les deux"},
+}
+for _code, _labels in (("en", EN), ("ru", RU), ("de", DE), ("fr", FR)):
+    _labels.update(_PARALLEL[_code])
+
 BUILT_IN = {"en": EN, "ru": RU, "de": DE, "fr": FR}
 
 

@@ -69,6 +69,9 @@ def page_breaks(document, scopes: dict[str, str]):
             if node.get("id") in scopes and node.tag == "section":
                 found = node.get("id")
                 break
+            if node.get("data-scope") in scopes:  # one side of a chunk of parallel text (text/parallel.py)
+                found = node.get("data-scope")
+                break
             node = parents.get(node)
         scope_cache[element] = found
         return found
@@ -96,6 +99,11 @@ def scopes_of(book: Book) -> dict[str, str]:
         scopes[chapter.id] = chapter.file_name
         for piece in chapter.pieces:
             scopes[piece.id] = piece.file_name
+            if piece.original is not None and piece.parallel in ("facing", "columns"):
+                from anthology.text import parallel
+
+                for name in parallel.scopes(piece):
+                    scopes[name] = piece.file_name
     return scopes
 
 

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from anthology import templating as templates
 from anthology.book.model import Book
-from anthology.text import fragments
+from anthology.text import fragments, parallel
 
 _RECORDERS: list[set[Path]] = []  # open recording_fetches() sets
 
@@ -91,8 +91,16 @@ def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
 
     def render_piece(piece):
         template = env.get_template(f"pieces/{piece.kind}.html")
-        return Markup(template.render(book=book, piece=piece, body=body_of(piece.body),
-                                      notes=notes_of(piece.body, piece.id)))
+        body, notes = body_of(piece.body), notes_of(piece.body, piece.id)
+        if piece.original is not None and piece.parallel != "off":
+            from anthology.print import facing
+
+            original = body_of(piece.original.body)
+            notes += notes_of(piece.original.body, f"{piece.id}-original")
+            if piece.parallel == "facing":
+                return facing.render(book, env, piece, body, original, notes, page_rules)
+            body = parallel.body(piece, body, original, book, print_order=True)
+        return Markup(template.render(book=book, piece=piece, body=body, notes=notes))
 
     keywords = ", ".join(["anthology"] + [c.title for c in book.chapters])
     meta = [("author", ", ".join(book.authors or book.editors)), ("keywords", keywords),
