@@ -181,6 +181,26 @@ def epub_body(piece, book, xml: bool = True) -> Markup:
     return body(piece, fragments.epub_body(piece.body), fragments.epub_body(piece.original.body), book, xml)
 
 
+def web_switch(piece, book) -> Markup:
+    """The web edition's switch (translation, original, both), hidden until site.js shows it."""
+    labels = book.labels
+    original = f"{labels.show_original} ({labels.language(piece.original.language)})"
+    buttons = [("translation", labels.show_translation), ("original", original), ("both", labels.show_both)]
+    out = [f'<div class="parallel-switch" role="group" aria-label="{escape(labels.show_text)}" hidden>',
+           f'<span class="parallel-switch-label" aria-hidden="true">{escape(labels.show_text)}:</span>']
+    out += [f'<button type="button" data-show="{name}" aria-pressed="{str(name == "both").lower()}">{escape(text)}</button>'
+            for name, text in buttons]
+    return Markup("".join(out) + "</div>")
+
+
+def web_body(piece, book) -> Markup:
+    """The piece's body for the web edition: as the EPUB's, with the switch before interleaved text."""
+    html = epub_body(piece, book, xml=False)
+    if piece.original is not None and piece.parallel in ("facing", "columns"):
+        return Markup(web_switch(piece, book) + html)
+    return html
+
+
 def epub_notes(piece) -> Markup:
     """Both sides' notes, the translation's first (the original's asides marked with its language)."""
     notes = fragments.epub_notes(piece.body, piece.id)

@@ -96,7 +96,7 @@ def render(book: Book, env, pages: list[Page], context: dict) -> None:
         if page.kind == "piece":
             piece = page.piece
             html = env.get_template(f"pieces/{piece.kind}.html").render(
-                book=book, piece=piece, body=Markup(web_hrefs(parallel.epub_body(piece, book, xml=False))),
+                book=book, piece=piece, body=Markup(web_hrefs(parallel.web_body(piece, book))),
                 notes=Markup(web_hrefs(parallel.epub_notes(piece))))
         elif page.kind == "chapter":
             number += 1
