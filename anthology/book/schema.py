@@ -126,6 +126,8 @@ def check_value(key: Key, value) -> tuple[object, str | None]:
             return value, None
         return None, f"must be one of {', '.join(KINDS)} (got '{value}')"
     if kind == "parallel":
+        if value is False:  # YAML reads a bare off as false
+            value = "off"
         if value in PARALLEL:
             return value, None
         return None, f"must be one of {', '.join(PARALLEL)} (got '{value}')"

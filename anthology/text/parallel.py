@@ -98,9 +98,15 @@ def pairing_problem(translation: str, original: str) -> tuple[int, str] | None:
     left, right = blocks(translation), blocks(original)
     if len(left) == len(right):
         return None
+    sizes = [(len(" ".join(_text(a))), len(" ".join(_text(b)))) for a, b in zip(left, right)]
+    ratio = (sum(b for _, b in sizes) or 1) / (sum(a for a, _ in sizes) or 1)  # how much longer the original runs
     for index, (a, b) in enumerate(zip(left, right)):
         if kind(a) != kind(b):
             return index, f"chunk {index + 1} is a {kind(a)} in the translation but a {kind(b)} in the original"
+        ours, theirs = sizes[index]
+        if max(ours, theirs) >= 40 and not 0.4 < (theirs / max(ours, 1)) / ratio < 2.5:
+            return index, (f"chunk {index + 1} (“{_start(a)}” and “{_start(b)}”) differs in length too much "
+                           "to be the same text")
     index = min(len(left), len(right))
     longer, element = ("translation", left[index]) if len(left) > len(right) else ("original", right[index])
     return index, f"the {longer} goes on with a {kind(element)} (“{_start(element)}”) that the other has not"
