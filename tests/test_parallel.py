@@ -233,8 +233,13 @@ def test_the_epub_follows_each_chunk_with_its_original_and_lists_both_pages(buil
         first, second = [child for child in pair if isinstance(child.tag, str)]
         assert first.get("class") == "chunk-translation" and second.get("class") == "chunk-original"
         assert second.get("lang") == "ru" and second.get(XML_LANG) == "ru" and second.get("dir") == "ltr"
-    group = pairs[-2].findall("x:div", NS)[1]
-    assert len(group.findall("x:p", NS)) == 2  # the ::: group: two Russian paragraphs for one English one
+    groups = [pair for pair in pairs if len(pair.findall("x:div[@class='chunk-original']/x:p", NS)) == 2]
+    assert len(groups) == 1  # the ::: group: two Russian paragraphs for one English one
+    assert len(groups[0].findall("x:div[@class='chunk-translation']/x:p", NS)) == 1
+    figures = [pair.find(".//x:figure", NS) for pair in pairs if pair.find(".//x:figure", NS) is not None]
+    assert len(figures) == 1 and figures[0].find(".//x:img", NS).get("alt") == "A small red square"
+    assert pairs[figures and pairs.index(next(p for p in pairs if p.find(".//x:figure", NS) is not None))] \
+        .find("x:div[@class='chunk-original']//x:img", NS).get("alt") == "Маленький красный квадрат"
     asides = {a.get("id"): "".join(a.itertext()) for a in root.iter("{http://www.w3.org/1999/xhtml}aside")}
     assert "letter-note-1" in asides and "letter-original-note-1" in asides
     assert asides["letter-note-t1"].strip().startswith("a.") and "(Trans.)" in asides["letter-note-t1"]
@@ -387,7 +392,7 @@ def test_chunks_that_do_not_pair_are_an_error_naming_both_files_and_lines(tmp_pa
     run = run_cli("build", manifest, "--out", out)
     assert run.code == 1 and "Traceback" not in run.err
     line = next(n for n, row in enumerate(text.split("\n"), start=1) if row.startswith("Лишний абзац"))
-    assert re.search(r"pieces/letter\.md:\d+: the translation has 5 chunks and its original pieces/letter\.ru\.md 6", run.err)
+    assert re.search(r"pieces/letter\.md:\d+: the translation has 6 chunks and its original pieces/letter\.ru\.md 7", run.err)
     assert f"original line {line})" in run.err
     assert snapshot(out) == before
 

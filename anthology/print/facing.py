@@ -143,7 +143,7 @@ def measure(book, piece, sides: dict[str, list[str]], page_rules: str) -> dict[s
         for index, html in enumerate(sides[side]):
             parts.append(f'<div class="facing-measure" data-m="{side}{index}"{extra}>{_wrapped(html)}</div>')
     html = (f'<!DOCTYPE html>\n<html lang="{escape(book.language)}"><head><meta charset="utf-8"/>'
-            f'<link rel="stylesheet" href="{escape(stylesheet)}"/><style>{page_rules}\n'
+            f'<link rel="stylesheet" href="{escape(stylesheet)}"><style>{page_rules}\n'
             '.facing-measure { break-before: page; }</style></head><body class="print">'
             f'<section class="piece piece-{piece.kind} parallel-facing">{"".join(parts)}</section></body></html>')
     key = hashlib.sha256(html.encode()).hexdigest()
@@ -161,9 +161,14 @@ def _cached(book, key: str, html: str) -> dict:
     if entry is not None and isinstance(entry.data.get("measures"), dict):
         return entry.data["measures"]
     from anthology.print import pdf
+    from anthology.print.layout import parts
 
     with pdf.recording_fetches() as fetched:
-        result = pdf.lay_out(book, html, grayscale=book.print.grayscale)
+        html, shared = parts._without_stylesheet(book, html)  # the stylesheet parsed once a process
+        options = {} if shared is None else {"font_config": shared.font_config, "stylesheets": [shared.sheet]}
+        result = pdf.lay_out(book, html, grayscale=book.print.grayscale, lxml_parsed=True, **options)
+        if shared is not None:
+            pdf.record_fetches(shared.fetched)
     measures = _read(result.document)
     cache.store(entry_key, sorted(fetched), {}, {"measures": measures}, prune_now=False)
     return measures

@@ -23,8 +23,8 @@ def recording_fetches():
     _RECORDERS.append(served)
     try:
         yield served
-    finally:
-        _RECORDERS.remove(served)
+    finally:  # by identity: two recordings that read the same files are equal sets
+        del _RECORDERS[next(i for i, s in enumerate(_RECORDERS) if s is served)]
 
 
 def record_fetches(paths) -> None:
