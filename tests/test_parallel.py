@@ -222,6 +222,20 @@ def test_the_zine_keeps_the_facing_pages_facing(built):
         assert CYRILLIC.search(texts[left - 1]) and not CYRILLIC.search(main_texts(built / "two-tongues.pdf")[left])
 
 
+def test_the_whole_book_layout_and_the_press_pdf_give_the_same_spreads(built, tmp_path):
+    manifest = copy_fixture("parallel", tmp_path / "book")
+    out = tmp_path / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        mp.setenv("ANTHOLOGY_UNITS", "off")  # laid out whole, in one process
+        run = run_cli("build", manifest, "--out", out, "--format", "pdf,cover", "--for-press")
+    assert run.code == 0, run.err
+    parts = page_texts(built / "two-tongues.pdf")
+    assert page_texts(out / "two-tongues.pdf") == parts
+    assert page_texts(out / "two-tongues-press.pdf") == parts
+    assert (out / "two-tongues-cover.pdf").stat().st_size > 0
+
+
 # ------------------------------------------------------------------------------------------ EPUB
 
 def test_the_epub_follows_each_chunk_with_its_original_and_lists_both_pages(built):
@@ -460,3 +474,22 @@ def test_note_series_count_apart_in_a_book_without_originals(tmp_path):
     text = " ".join(page_texts(next(out.glob("*.pdf"))))
     assert "a. Переводчик. (Примеч. пер.)" in text and "b. Снова переводчик. (Примеч. пер.)" in text
     assert "2. Снова автор." in text
+
+
+def test_a_long_chunk_is_cut_between_words_and_loses_nothing():
+    from anthology.print.facing import cut
+
+    html = ('<p>One <em>two three</em> four<span class="footnote">A note</span> five six.</p>'
+            '<p>Seven eight.</p>')
+    # page 1 shows 11 non-space characters of the first paragraph ("One two three"), page 2 the rest
+    pages = cut(html, [[[0, 11]], [[0, 14], [1, 11]]])
+    first, second = (etree.fromstring(f"<div>{page}</div>") for page in pages)
+    assert "".join(first.itertext()) == "One two three"
+    assert first[0].get("class") == "facing-continues" and first[0].find("em").text == "two three"
+    assert second[0].get("class") == "facing-continued"
+    assert "".join(second[0].itertext()).split() == ["fourA", "note", "five", "six."]  # the note right after "four"
+    assert second[0].find("span").get("class") == "footnote" and second[1].text == "Seven eight."
+    # a word hyphenated over the page (13 characters: "One two three fo-") goes to the next page whole
+    pages = cut(html, [[[0, 13]], [[0, 12], [1, 11]]])
+    assert "".join(etree.fromstring(f"<div>{pages[0]}</div>").itertext()) == "One two three"
+    assert "".join(etree.fromstring(f"<div>{pages[1]}</div>").itertext()).startswith("four")

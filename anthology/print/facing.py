@@ -148,12 +148,12 @@ def measure(book, piece, sides: dict[str, list[str]], page_rules: str) -> dict[s
             f'<section class="piece piece-{piece.kind} parallel-facing">{"".join(parts)}</section></body></html>')
     key = hashlib.sha256(html.encode()).hexdigest()
     if key not in _MEASURED:
-        _MEASURED[key] = _cached(book, key, html)
+        _MEASURED[key] = _cached(book, key, html, {side: len(sides[side]) for side in "ot"})
     found = _MEASURED[key]
     return {side: [Chunk(**data) for data in found[side]] for side in "ot"}, found["height"]
 
 
-def _cached(book, key: str, html: str) -> dict:
+def _cached(book, key: str, html: str, counts: dict[str, int]) -> dict:
     from anthology import cache
 
     entry_key = cache.key("facing-measure", key)
@@ -169,14 +169,15 @@ def _cached(book, key: str, html: str) -> dict:
         result = pdf.lay_out(book, html, grayscale=book.print.grayscale, lxml_parsed=True, **options)
         if shared is not None:
             pdf.record_fetches(shared.fetched)
-    measures = _read(result.document)
+    measures = _read(result.document, counts)
     cache.store(entry_key, sorted(fetched), {}, {"measures": measures}, prune_now=False)
     return measures
 
 
-def _read(document) -> dict:
+def _read(document, counts: dict[str, int]) -> dict:
     """Every chunk's pages (the characters of each of its blocks on each) and how much of its last
-    page it fills, from the measuring layout's boxes; and the height of a page's flow."""
+    page it fills, from the measuring layout's boxes; and the height of a page's flow. `counts`: the
+    chunks of each side (one the layout did not show is taken as one page: nothing is dropped)."""
     from anthology.print.weasy import libraries  # noqa: F401
     from weasyprint.formatting_structure import boxes
 
@@ -202,14 +203,9 @@ def _read(document) -> dict:
         entry["notes"] = sum(area.margin_height() for area in page_box.children
                              if isinstance(area, boxes.FootnoteAreaBox) and area.children)
     out = {side: [found.get(f"{side}{i}", {"pages": [[]], "flow": 0.0, "notes": 0.0})
-                  for i in range(_count_of(found, side))] for side in "ot"}
+                  for i in range(counts[side])] for side in "ot"}
     out["height"] = height
     return out
-
-
-def _count_of(found: dict, side: str) -> int:
-    numbers = [int(name[1:]) for name in found if name[0] == side]
-    return max(numbers) + 1 if numbers else 0
 
 
 def _find(box, test):
