@@ -183,6 +183,7 @@ def test_index_locators_point_at_either_side_and_contents_and_credits_name_the_o
     pages = letter_pages(texts)
     index_page = next(t for t in reversed(texts) if "Index of names and places" in t)
     locators = [int(n) for n in re.search(r"Zhanaozen ([\d, ]+)", index_page).group(1).replace(",", " ").split()]
+    assert locators == sorted(locators)
     left = [n for n in locators if n - 1 in pages and (n - 1) % 2 == 1]
     right = [n for n in locators if n - 1 in pages and (n - 1) % 2 == 0]
     assert left and right, locators
@@ -191,7 +192,7 @@ def test_index_locators_point_at_either_side_and_contents_and_credits_name_the_o
     for number in right:
         assert "Zhanaozen" in texts[number - 1]
     contents = next(t for t in texts if "Contents" in t)
-    assert "Письмо из Жанаозена" in contents and "Песня нефтяников" in contents
+    assert "Письмо из Жанаозена (Russian)" in contents and "Песня нефтяников (Russian)" in contents
     credits = next(t for t in texts if "Sources and credits" in t and "Original title" in t)
     assert "Original title: Письмо из Жанаозена (Russian)." in credits
 
@@ -493,3 +494,26 @@ def test_a_long_chunk_is_cut_between_words_and_loses_nothing():
     pages = cut(html, [[[0, 13]], [[0, 12], [1, 11]]])
     assert "".join(etree.fromstring(f"<div>{pages[0]}</div>").itertext()) == "One two three"
     assert "".join(etree.fromstring(f"<div>{pages[1]}</div>").itertext()).startswith("four")
+
+
+def test_the_shorter_side_is_padded_with_blank_pages(tmp_path):
+    manifest = copy_fixture("parallel", tmp_path / "book")
+    letter = tmp_path / "book" / "pieces" / "letter.md"
+    text = letter.read_text(encoding="utf-8")
+    start = text.index("The road from Aktau")
+    end = text.index("\n", start)
+    letter.write_text(text[:start] + "The road is long, and my father knew it well." + text[end:], encoding="utf-8")
+    out = tmp_path / "out"
+    run = run_cli("build", manifest, "--out", out, "--format", "pdf")
+    assert run.code == 0, run.err
+    texts = main_texts(out / "two-tongues.pdf")
+    pages = letter_pages(texts)
+    blank_right = [i + 1 for i in pages if i % 2 == 0 and not texts[i].strip()]
+    assert blank_right, "the translation's side of the long chunk's second spread is blank"
+    for index in pages:
+        if index % 2 == 1 and texts[index].strip():
+            assert not LATIN_WORD.search(texts[index]), index + 1
+        elif texts[index].strip():
+            assert not CYRILLIC.search(texts[index]), index + 1
+    market = next(i for i in pages if "Рынок открывается в семь" in texts[i])
+    assert "The market opens at seven" in texts[market + 1] and market % 2 == 1

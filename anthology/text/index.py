@@ -137,6 +137,7 @@ def resolve(entries: list[Entry], anchor_pages: dict[str, int]) -> None:
                 continue
             seen.add(page)
             kept.append(Locator(occurrence.anchor, occurrence.file, str(page)))
+        kept.sort(key=lambda locator: int(locator.label))  # parallel text: the original's left-hand pages come first
         entry.pages = kept
 
 
