@@ -293,7 +293,7 @@ class _Loader:
         elif data is not None:
             data.line, data.lines = 1, {k: v + 1 for k, v in data.lines.items()}
             title = self.fields(data, schema.ORIGINAL, path, "the original's front matter").get("title")
-        fragment = self.markdown_text(body, path, body_line, f"{piece.id}-original", kind=piece.kind)
+        fragment = self.markdown_text(body, path, body_line, f"{piece.id}_original", kind=piece.kind)
         if piece.body is None or not piece.body.html and not fragment.html:
             return None
         failed = parallel.pairing_problem(piece.body.html, fragment.html)

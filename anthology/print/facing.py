@@ -97,7 +97,7 @@ def _original_header(piece) -> str:
     """The left-hand page's heading: the original's title (the translation's, when it has none)."""
     title = markup.inline(piece.original.title or piece.title)
     return (f'<header class="piece-header original-header"><p class="piece-title-original" '
-            f'id="{piece.id}-original-title">{title}</p></header>')
+            f'id="{piece.id}_original-title">{title}</p></header>')
 
 
 _HEADING = re.compile(r"^\s*<(h[1-6]|header)\b")
@@ -121,7 +121,7 @@ def _layout_chunk(piece, side: str, run: range, chunks: list[str], body_class: s
     the header alone, the others in the piece's body class (lyrics: the verse)."""
     parts = []
     for index in run:
-        scope = f' data-scope="{piece.id}-{side}{index}"' if index or side == "o" else ""
+        scope = f' data-scope="{piece.id}_{side}{index}"' if index or side == "o" else ""
         kind = "facing-part" if index == 0 else f"{body_class} facing-part"
         parts.append(f'<div class="{kind}"{scope}>{chunks[index]}</div>')
     return "".join(parts)

@@ -96,7 +96,7 @@ def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
             from anthology.print import facing
 
             original = body_of(piece.original.body)
-            notes += notes_of(piece.original.body, f"{piece.id}-original")
+            notes += notes_of(piece.original.body, f"{piece.id}_original")
             if piece.parallel == "facing":
                 return facing.render(book, env, piece, body, original, notes, page_rules)
             body = parallel.body(piece, body, original, book, print_order=True)

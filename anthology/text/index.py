@@ -63,7 +63,7 @@ def mark(book: Book) -> list[Entry]:
         for piece in chapter.pieces:
             targets.append((piece.body, piece.id, piece.file_name))
             if piece.original is not None and piece.parallel != "off":  # either side of parallel text
-                targets.append((piece.original.body, f"{piece.id}-original", piece.file_name))
+                targets.append((piece.original.body, f"{piece.id}_original", piece.file_name))
     for fragment, prefix, file in targets:
         counter = [0]
 

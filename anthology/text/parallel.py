@@ -120,7 +120,7 @@ def scopes(piece) -> list[str]:
     """The ids of both sides of every chunk (the original's title is o0), as interleaved() and the
     facing pages mark them for the page list (epub/pagelist.py)."""
     count = len(blocks(piece.body.html))
-    return [f"{piece.id}-o0"] + [f"{piece.id}-{side}{n}" for n in range(1, count + 1) for side in "to"]
+    return [f"{piece.id}_o0"] + [f"{piece.id}_{side}{n}" for n in range(1, count + 1) for side in "to"]
 
 
 # --- the two texts together -------------------------------------------------------------------
@@ -140,12 +140,12 @@ def interleaved(piece, translation: str, original: str, xml: bool = False, print
     mode = piece.parallel
     title = markup.inline(piece.original.title or piece.title)
     out = [f'<div class="parallel parallel-{mode}" data-original-language="{escape(piece.original.language)}">',
-           f'<div class="chunk-original original-heading" id="{piece.id}-o0" data-scope="{piece.id}-o0"'
+           f'<div class="chunk-original original-heading" id="{piece.id}_o0" data-scope="{piece.id}_o0"'
            f'{_lang(piece.original, xml)}><p class="piece-title-original">{title}</p></div>']
     for number, (ours, theirs) in enumerate(zip(chunks(translation), chunks(original)), start=1):
-        t = (f'<div class="chunk-translation" id="{piece.id}-t{number}" data-scope="{piece.id}-t{number}">'
+        t = (f'<div class="chunk-translation" id="{piece.id}_t{number}" data-scope="{piece.id}_t{number}">'
              f'{ours}</div>')
-        o = (f'<div class="chunk-original" id="{piece.id}-o{number}" data-scope="{piece.id}-o{number}"'
+        o = (f'<div class="chunk-original" id="{piece.id}_o{number}" data-scope="{piece.id}_o{number}"'
              f'{_lang(piece.original, xml)}>{theirs}</div>')
         out.append(f'<div class="chunk-pair">{o + t if print_order else t + o}</div>')
     out.append("</div>")
@@ -160,9 +160,9 @@ def after(piece, translation: str, original: str, book, xml: bool = False) -> Ma
     from anthology.text import markup
 
     return Markup(
-        f'{translation}\n<section class="original-text" id="{piece.id}-original" aria-labelledby="{piece.id}-original-title"'
+        f'{translation}\n<section class="original-text" id="{piece.id}_original" aria-labelledby="{piece.id}_original-title"'
         f'{_lang(o, xml)}>\n<p class="original-label"{_book_lang(book, xml)}>{heading}</p>\n'
-        f'<h3 class="original-title" id="{piece.id}-original-title">{markup.inline(title)}</h3>\n{original}\n</section>')
+        f'<h3 class="original-title" id="{piece.id}_original-title">{markup.inline(title)}</h3>\n{original}\n</section>')
 
 
 def _book_lang(book, xml: bool) -> str:
@@ -212,7 +212,7 @@ def epub_notes(piece) -> Markup:
     notes = fragments.epub_notes(piece.body, piece.id)
     if piece.original is None or piece.parallel == "off":
         return notes
-    theirs = fragments.epub_notes(piece.original.body, f"{piece.id}-original")
+    theirs = fragments.epub_notes(piece.original.body, f"{piece.id}_original")
     if not theirs:
         return notes
     code = escape(piece.original.language)
