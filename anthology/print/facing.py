@@ -55,7 +55,7 @@ def render(book, env, piece, body: Markup, original: Markup, notes: Markup, page
     template = env.get_template(f"pieces/{piece.kind}.html")
     html = str(template.render(book=book, piece=piece, body=Markup('<div class="facing-sentinel"></div>'),
                                notes=notes))
-    section = etree.fromstring(html.encode("utf-8"), etree.HTMLParser()).find(".//section")
+    section = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8")).find(".//section")
     header = section.find("header")
     sentinel = section.find(".//div[@class='facing-sentinel']")
     body_div = sentinel.getparent()
