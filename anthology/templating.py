@@ -50,7 +50,12 @@ def credit_lines(piece, labels: Labels, language: str = "en") -> list[Markup]:
         lines.append(escape(labels.format("first_published", where=where)))
     if piece.url:
         lines.append(Markup('<a class="external bare" href="{0}">{0}</a>').format(piece.url))
-    if piece.original_language:
+    if piece.original is not None and piece.original.title:  # the original's title, in its language
+        text = escape(labels.format("original_title", title="\x00", language=labels.language(piece.original_language)))
+        title = Markup('<span class="credit-original" lang="{}" dir="{}">{}</span>').format(
+            piece.original.language, piece.original.direction, Markup(markup.inline(piece.original.title)))
+        lines.append(Markup(text.replace("\x00", title)))
+    elif piece.original_language:
         lines.append(escape(labels.format("original_language", language=labels.language(piece.original_language))))
     if piece.translators:
         lines.append(escape(sentence(labels.people("translated_by", piece.translators))))

@@ -38,3 +38,8 @@ def is_rtl(tag: str | None) -> bool:
 def of(tag: str | None) -> str:
     """'rtl' or 'ltr'."""
     return "rtl" if is_rtl(tag) else "ltr"
+
+
+def direction(tag: str | None) -> str:
+    """'rtl' or 'ltr' (the name the parallel text's code calls)."""
+    return of(tag)

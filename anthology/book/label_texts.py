@@ -612,4 +612,43 @@ HE = {
     "in_chapter": "בפרק זה",
 }
 
+# parallel text and the translators' and editors' notes (docs/parallel-text.md)
+_PARALLEL = {
+    "en": {"note_tn": "Trans.", "note_ed": "Ed.", "original_text": "The original ({language})",
+           "original_title": "Original title: {title} ({language}).", "show_text": "Show",
+           "show_translation": "Translation", "show_original": "Original", "show_both": "Both"},
+    "ru": {"note_tn": "Примеч. пер.", "note_ed": "Примеч. ред.", "original_text": "Оригинал ({language})",
+           "original_title": "Название оригинала: {title} ({language}).", "show_text": "Показать",
+           "show_translation": "Перевод", "show_original": "Оригинал", "show_both": "Оба текста"},
+    "uk": {"note_tn": "Прим. перекл.", "note_ed": "Прим. ред.", "original_text": "Оригінал ({language})",
+           "original_title": "Назва оригіналу: {title} ({language}).", "show_text": "Показати",
+           "show_translation": "Переклад", "show_original": "Оригінал", "show_both": "Обидва тексти"},
+    "kk": {"note_tn": "Аудармашы ескертпесі", "note_ed": "Редактор ескертпесі", "original_text": "Түпнұсқа ({language})",
+           "original_title": "Түпнұсқаның атауы: {title} ({language}).", "show_text": "Көрсету",
+           "show_translation": "Аударма", "show_original": "Түпнұсқа", "show_both": "Екеуі де"},
+    "de": {"note_tn": "Anm. d. Übers.", "note_ed": "Anm. d. Hrsg.", "original_text": "Das Original ({language})",
+           "original_title": "Originaltitel: {title} ({language}).", "show_text": "Zeigen",
+           "show_translation": "Übersetzung", "show_original": "Original", "show_both": "Beide"},
+    "fr": {"note_tn": "N.d.T.", "note_ed": "N.d.É.", "original_text": "L’original ({language})",
+           "original_title": "Titre original : {title} ({language}).", "show_text": "Afficher",
+           "show_translation": "Traduction", "show_original": "Original", "show_both": "Les deux"},
+    "es": {"note_tn": "N. del T.", "note_ed": "N. del E.", "original_text": "El original ({language})",
+           "original_title": "Título original: {title} ({language}).", "show_text": "Mostrar",
+           "show_translation": "Traducción", "show_original": "Original", "show_both": "Ambos"},
+    "pl": {"note_tn": "Przyp. tłum.", "note_ed": "Przyp. red.", "original_text": "Oryginał ({language})",
+           "original_title": "Tytuł oryginału: {title} ({language}).", "show_text": "Pokaż",
+           "show_translation": "Przekład", "show_original": "Oryginał", "show_both": "Oba teksty"},
+    "tr": {"note_tn": "Çev. notu", "note_ed": "Ed. notu", "original_text": "Özgün metin ({language})",
+           "original_title": "Özgün adı: {title} ({language}).", "show_text": "Göster",
+           "show_translation": "Çeviri", "show_original": "Özgün metin", "show_both": "İkisi de"},
+    "ar": {"note_tn": "ملاحظة المترجم", "note_ed": "ملاحظة المحرر", "original_text": "النص الأصلي ({language})",
+           "original_title": "العنوان الأصلي: {title} ({language}).", "show_text": "عرض",
+           "show_translation": "الترجمة", "show_original": "الأصل", "show_both": "كلاهما"},
+    "he": {"note_tn": "הערת המתרגם", "note_ed": "הערת העורך", "original_text": "המקור ({language})",
+           "original_title": "שם המקור: {title} ({language}).", "show_text": "הצג",
+           "show_translation": "תרגום", "show_original": "מקור", "show_both": "שניהם"},
+}
+
 BUILT_IN = {"en": EN, "ru": RU, "uk": UK, "kk": KK, "de": DE, "fr": FR, "es": ES, "pl": PL, "tr": TR, "ar": AR, "he": HE}
+for _code, _texts in BUILT_IN.items():
+    _texts.update(_PARALLEL[_code])

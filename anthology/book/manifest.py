@@ -72,6 +72,8 @@ class _Loader:
         self.language = "en"  # the book's, once the manifest is read
         self.anchor_links: list[tuple[Path, int, str, str, str]] = []  # (file, line, as written, prefix, anchor)
         self._read: dict[Path, str | None] = {}
+        self.series: dict[str, str] = {}
+        self.parallel = "facing"
 
     def report(self, path: Path, line: int | None, message: str) -> None:
         self.problems.add(path, line, message)
@@ -144,6 +146,9 @@ class _Loader:
         meta = self.fields(data, schema.BOOK, self.manifest, "the manifest")
         self.language = meta.get("language", "en")
         title = meta.get("title", "Untitled")
+        labels = self.labels(meta.get("language", "en"), data.get("labels"))
+        self.series = {"tn": labels.note_tn, "ed": labels.note_ed}  # the labels of translators' and editors' notes
+        self.parallel = meta.get("parallel", "facing")  # the book's default for pieces with an original
         chapters_data = data.get("chapters") if isinstance(data.get("chapters"), list) else []
         plans = self.plan_chapters(chapters_data)
         chapters = [self.chapter(n, plan) for n, plan in enumerate(plans, start=1)]
@@ -178,7 +183,7 @@ class _Loader:
             publisher=meta.get("publisher"), date=meta.get("date"), rights=rights,
             description=meta.get("description"), cover=cover, preface=preface,
             index=self.index(data.get("index")), print=self.print_settings(data.get("print")),
-            labels=self.labels(meta.get("language", "en"), data.get("labels")),
+            labels=labels,
             lines=_lines(data), styles=mode if mode in styles.MODES else "add",
         )
 
@@ -324,7 +329,69 @@ class _Loader:
         meta.pop("id", None)
         if meta.get("language") == self.language:
             meta.pop("language")
-        return Piece(id=piece_id, path=path, kind=kind, body=fragment, **{k: v for k, v in meta.items() if k != "kind"})
+        original = meta.pop("original", None)
+        parallel = meta.pop("parallel", None)
+        piece = Piece(id=piece_id, path=path, kind=kind, body=fragment, **{k: v for k, v in meta.items() if k != "kind"})
+        where = lambda key: (self.manifest, overrides.line_of(key)) if key in overrides else (path, data.line_of(key))
+        if original is not None:
+            piece.original = self.original(piece, original, where("original"), (body, body_line))
+            if piece.original is not None:
+                piece.parallel = parallel or self.parallel
+        elif parallel is not None and parallel != "off":
+            self.report(*where("parallel"), f"'parallel: {parallel}' needs the piece's original: add original: "
+                                            "FILE.md (and original_language:), or remove parallel:")
+        return piece
+
+    def original(self, piece: Piece, target: str, where: tuple, translation: tuple):
+        """The piece's original (original: FILE.md, relative to the piece), read like a piece and
+        checked chunk by chunk against the translation (text/parallel.py)."""
+        from anthology.book.model import Original
+        from anthology.book.direction import direction
+        from anthology.text import parallel
+
+        if not piece.original_language:
+            self.report(*where, "original: needs original_language: (the original's BCP 47 tag, e.g. ru, de, kk-Cyrl)")
+            return None
+        path = self.path(target, piece.path.parent, where[0], where[1], "the original")
+        if path is None:
+            return None
+        if path == piece.path or path in self.piece_ids:
+            self.report(*where, f"the original '{target}' is a piece of the book: name a file of its own")
+            return None
+        text = self.read(path)
+        if text is None:
+            return None
+        try:
+            front, body, body_line = split_front_matter(text)
+            data = parse_yaml(front, first_line=2) if front is not None else None
+        except SourceError as exc:
+            self.report(path, exc.line, exc.message)
+            return None
+        title = None
+        if data is not None and not isinstance(data, LineDict):
+            self.report(path, 2, "the original's front matter must be YAML keys (title: …)")
+        elif data is not None:
+            data.line, data.lines = 1, {k: v + 1 for k, v in data.lines.items()}
+            title = self.fields(data, schema.ORIGINAL, path, "the original's front matter").get("title")
+        fragment = self.markdown_text(body, path, body_line, f"{piece.id}_original", kind=piece.kind,
+                                      language=piece.original_language)
+        if piece.body is None or not piece.body.html and not fragment.html:
+            return None
+        failed = parallel.pairing_problem(piece.body.html, fragment.html)
+        if failed is not None:
+            index, what = failed
+            ours = parallel.source_lines(translation[0], translation[1], piece.body.html)
+            theirs = parallel.source_lines(body, body_line, fragment.html)
+            n, m = parallel.counts(piece.body.html, fragment.html)
+            line_t = ours[min(index, len(ours) - 1)] if ours else translation[1]
+            line_o = theirs[min(index, len(theirs) - 1)] if theirs else body_line
+            self.report(piece.path, line_t,
+                        f"the translation has {n} chunks and its original {path.relative_to(self.root)} {m}: they "
+                        f"pair up to chunk {index}; {what} (translation line {line_t}, original line {line_o}). "
+                        "Split or join paragraphs, or group blocks with ':::' lines (docs/parallel-text.md)")
+            return None
+        return Original(path=path, language=piece.original_language, body=fragment, title=title,
+                        direction=direction(piece.original_language))
 
     def markdown_file(self, path: Path, prefix: str):
         text = self.read(path)
@@ -348,6 +415,7 @@ class _Loader:
             report=lambda line, message: self.report(path, line, message),
             piece_for=lambda p: self.piece_ids.get(Path(p).resolve()), kind=kind,
             warn=lambda line, message: self.problems.warn(path, line, message, "ALT-TODO"),
+            series=self.series,
         )
         return markup.render(text, ctx)
 

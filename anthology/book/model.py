@@ -17,6 +17,20 @@ class Fragment:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (number, note content HTML)
     images: list[Path] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # external URLs, for print
+    marks: dict[str, str] = field(default_factory=dict)  # note key -> its printed mark ("a", "*") for tn/ed notes
+    series: dict[str, str] = field(default_factory=dict)  # note key -> "tn" (translator) or "ed" (editor)
+    chunk_lines: list[int] = field(default_factory=list)  # source line of each aligned chunk (parallel text)
+
+
+@dataclass
+class Original:
+    """The text a piece was translated from, set beside it (text/parallel.py)."""
+
+    path: Path
+    language: str
+    direction: str  # "ltr" or "rtl"
+    body: Fragment
+    title: str | None = None
 
 
 @dataclass
@@ -35,6 +49,8 @@ class Piece:
     language: str | None = None  # the language it is written in (None: the book's)
     credits: str | None = None
     body: Fragment | None = None
+    original: Original | None = None
+    parallel: str = "off"  # facing | columns | after | off (always off without an original)
     chapter: "Chapter | None" = None
 
     @property
@@ -122,7 +138,7 @@ class Book:
     def images(self) -> list[Path]:
         seen: dict[Path, None] = {}
         fragments = [self.preface, self.rights] + [c.intro for c in self.chapters]
-        fragments += [p.body for p in self.pieces]
+        fragments += [p.body for p in self.pieces] + [p.original.body for p in self.pieces if p.original]
         for fragment in fragments:
             for image in fragment.images if fragment else []:
                 seen.setdefault(image)

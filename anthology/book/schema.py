@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|\d{3}))?(-[A-Za-z0-9]{5,8}|-\d[A-Za-z0-9]{3})*$")
 KINDS = ("article", "lyrics", "testimony")
+PARALLEL = ("facing", "columns", "after", "off")  # how a piece's original is set beside it (docs/parallel-text.md)
 
 
 @dataclass(frozen=True)
 class Key:
-    type: str          # text | texts | date | path | language | kind | list | mapping | int | bool
+    type: str          # text | texts | date | path | language | kind | parallel | list | mapping | int | bool
     required: bool = False
     help: str = ""
 
@@ -35,6 +36,7 @@ BOOK = {
     "styles": Key("text", help="add (default): the book's styles/book.css is loaded after the tool's, its rules "
                                "win; replace: the book's stylesheet is the only one"),
     "labels": Key("mapping", help="the tool's own words in the book's language, e.g. contents: Inhalt"),
+    "parallel": Key("parallel", help="how pieces with an original show it: facing (default), columns, after or off"),
     "chapters": Key("list", True, "the themed chapters in reading order"),
 }
 
@@ -54,9 +56,15 @@ PIECE = {
     "date": Key("date", help="original date, YYYY-MM-DD"),
     "url": Key("text"),
     "language": Key("language", help="the language the piece is written in (default: the book's)"),
-    "original_language": Key("language", help="the language the piece was translated from"),
+    "original_language": Key("language", help="the language the piece was translated from; required with original:"),
+    "original": Key("path", help="the original text, a Markdown file relative to the piece (front matter: title:)"),
+    "parallel": Key("parallel", help="facing (default with an original), columns, after or off"),
     "credits": Key("text", help="free text: thanks, permissions"),
     "id": Key("text", help="the piece's id (default: the file name); used in EPUB file names and --piece"),
+}
+
+ORIGINAL = {
+    "title": Key("text", help="the original's title"),
 }
 
 INDEX_TERM = {
@@ -127,6 +135,12 @@ def check_value(key: Key, value) -> tuple[object, str | None]:
         if value in KINDS:
             return value, None
         return None, f"must be one of {', '.join(KINDS)} (got '{value}')"
+    if kind == "parallel":
+        if value is False:  # YAML reads a bare off as false
+            value = "off"
+        if value in PARALLEL:
+            return value, None
+        return None, f"must be one of {', '.join(PARALLEL)} (got '{value}')"
     if kind == "path":
         if isinstance(value, str) and value.strip():
             return value.strip(), None

@@ -24,6 +24,11 @@ def scopes_of(book: Book) -> dict[str, str]:
         scopes[chapter.id] = chapter.file_name
         for piece in chapter.pieces:
             scopes[piece.id] = piece.file_name
+            if piece.original is not None and piece.parallel in ("facing", "columns"):
+                from anthology.text import parallel
+
+                for name in parallel.scopes(piece):
+                    scopes[name] = piece.file_name
     return scopes
 
 

@@ -15,7 +15,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from anthology.epub import ace
-from anthology.text import fragments
+from anthology.text import fragments, parallel
 from anthology import templating as templates
 from anthology.text.markup import IMAGE_TYPES
 from anthology.book import stylesheet
@@ -72,8 +72,8 @@ def documents(book: Book, env, index_entries: list, build_date: dt.date, print_l
                              "bodymatter"))
         for piece in chapter.pieces:
             template = env.get_template(f"pieces/{piece.kind}.html")
-            html = template.render(book=book, piece=piece, body=fragments.epub_body(piece.body),
-                                   notes=fragments.epub_notes(piece.body, piece.id))
+            html = template.render(book=book, piece=piece, body=parallel.epub_body(piece, book),
+                                   notes=parallel.epub_notes(piece))
             docs.append(Document(piece.file_name, piece.title, html, "bodymatter"))
     docs.append(Document("credits.xhtml", book.labels.credits, part("credits"), "backmatter"))
     if index_entries:

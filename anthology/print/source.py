@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from anthology import templating as templates
 from anthology.book.model import Book
-from anthology.text import fragments
+from anthology.text import fragments, parallel
 
 _RECORDERS: list[set[Path]] = []  # open recording_fetches() sets
 
@@ -23,8 +23,8 @@ def recording_fetches():
     _RECORDERS.append(served)
     try:
         yield served
-    finally:
-        _RECORDERS.remove(served)
+    finally:  # by identity: two recordings that read the same files are equal sets
+        del _RECORDERS[next(i for i, s in enumerate(_RECORDERS) if s is served)]
 
 
 def record_fetches(paths) -> None:
@@ -118,8 +118,16 @@ def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
 
     def render_piece(piece):
         template = env.get_template(f"pieces/{piece.kind}.html")
-        return Markup(template.render(book=book, piece=piece, body=body_of(piece.body),
-                                      notes=notes_of(piece.body, piece.id)))
+        body, notes = body_of(piece.body), notes_of(piece.body, piece.id)
+        if piece.original is not None and piece.parallel != "off":
+            from anthology.print import facing
+
+            original = body_of(piece.original.body)
+            notes += notes_of(piece.original.body, f"{piece.id}_original")
+            if piece.parallel == "facing":
+                return facing.render(book, env, piece, body, original, notes, page_rules)
+            body = parallel.body(piece, body, original, book, print_order=True)
+        return Markup(template.render(book=book, piece=piece, body=body, notes=notes))
 
     keywords = ", ".join(["anthology"] + [c.title for c in book.chapters])
     meta = [("author", ", ".join(book.authors or book.editors)), ("keywords", keywords),

@@ -37,16 +37,17 @@ def epub_notes(fragment: Fragment | None, prefix: str) -> Markup:
         back.set("class", "note-number")
         back.set("href", f"#{prefix}-noteref-{number}")
         back.set("role", "doc-backlink")
-        back.text = f"{number}."
+        back.text = f"{fragment.marks.get(number, number)}."
         back.tail = " " + ((first.text or "") if first is not None else (note.text or ""))
         if first is None:
             first, note.text = note, None
         else:
             first.text = None
         first.insert(0, back)
+        series = fragment.series.get(number)
         out.append(
-            f'<aside class="footnote" id="{prefix}-note-{number}" data-epub-type="footnote" '
-            f'role="doc-footnote">{serialize_children(note)}</aside>'
+            f'<aside class="footnote{f" note-{series}" if series else ""}" id="{prefix}-note-{number}" '
+            f'data-epub-type="footnote" role="doc-footnote">{serialize_children(note)}</aside>'
         )
     return Markup("\n".join(out))
 
@@ -115,13 +116,15 @@ def print_body(fragment: Fragment | None, long_notes: frozenset[str] = frozenset
         link.set("href", "#" + (anchor or piece.removesuffix(".xhtml")))
     notes = dict(fragment.notes)
     for call in root.xpath("//a[@class='noteref']"):
-        number, target = call.text, call.get("href", "#")[1:]
+        target = call.get("href", "#")[1:]
+        number = target.rpartition("-note-")[2]
         if target in long_notes:
             call.set("class", "noteref endnote-call")
             continue
         span = etree.Element("span")
-        span.set("class", "footnote")
-        span.set("data-n", number)
+        series = fragment.series.get(number)
+        span.set("class", f"footnote note-{series}" if series else "footnote")
+        span.set("data-n", fragment.marks.get(number, number))
         span.set("id", target)
         span.text, children = _note_runs(notes.get(number, ""))
         for child in children:
@@ -139,7 +142,8 @@ def print_endnotes(fragment: Fragment | None, prefix: str, long_notes: frozenset
     for number, content in fragment.notes:
         note_id = f"{prefix}-note-{number}"
         if note_id in long_notes:
-            out.append(f'<div class="endnote" id="{note_id}"><span class="endnote-number">{number}.</span> {content}</div>')
+            mark = escape(fragment.marks.get(number, number))
+            out.append(f'<div class="endnote" id="{note_id}"><span class="endnote-number">{mark}.</span> {content}</div>')
     if not out:
         return Markup("")
     return Markup(f'<section class="endnotes"><p class="endnotes-title">{escape(heading)}</p>{"".join(out)}</section>')

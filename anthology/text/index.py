@@ -58,6 +58,8 @@ def mark(book: Book) -> list[Entry]:
             targets.append((chapter.intro, chapter.id, chapter.file_name))
         for piece in chapter.pieces:
             targets.append((piece.body, piece.id, piece.file_name))
+            if piece.original is not None and piece.parallel != "off":  # either side of parallel text
+                targets.append((piece.original.body, f"{piece.id}_original", piece.file_name))
     for fragment, prefix, file in targets:
         counter = [0]
 
@@ -130,6 +132,7 @@ def resolve(entries: list[Entry], anchor_pages: dict[str, int]) -> None:
                 continue
             seen.add(page)
             kept.append(Locator(occurrence.anchor, occurrence.file, str(page)))
+        kept.sort(key=lambda locator: int(locator.label))  # parallel text: the original's left-hand pages come first
         entry.pages = kept
 
 

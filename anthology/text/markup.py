@@ -46,6 +46,7 @@ class Context:
     anchor_link: Callable[[int, str, str, str], None] = lambda line, target, prefix, anchor: None
     # ^ a link to an anchor (line, as written, the id prefix of the text it points into, the anchor),
     #   checked once every text of the book is read
+    series: dict[str, str] | None = None  # "tn"/"ed" -> the label printed with such a note ("Trans.")
 
 
 def _converter() -> markdown.Markdown:
@@ -68,6 +69,7 @@ def render(text: str, ctx: Context) -> Fragment:
     _check_links(text, ctx)
     _check_notes(text, ctx)
     source = _lyrics_to_markdown(text) if ctx.kind == "lyrics" else _marker_lists(text)
+    source = _chunk_fences(source, ctx)
     try:
         body = _convert(source)
     except RecursionError:
@@ -90,14 +92,14 @@ def render(text: str, ctx: Context) -> Fragment:
     _languages(root, text, ctx)
     typography.apply(root, ctx.language)
     links = _rewrite_links(root, ctx)  # before the notes are taken out: links in notes too
-    notes = _take_notes(root, ctx.id_prefix)
+    notes, marks, series = _take_notes(root, ctx.id_prefix, ctx.series or {})
     _figures(root)
     _marked_lists(root)
     if ctx.kind == "lyrics":
         _verse(root)
     _heading_ids(root, ctx.id_prefix)
     _check_raw_images(root, text, ctx, images, refused)
-    return Fragment(html=_serialize(root), notes=notes, images=images, links=links)
+    return Fragment(html=_serialize(root), notes=notes, images=images, links=links, marks=marks, series=series)
 
 
 def _source_line(text: str, src: str, ctx: Context) -> int | None:
@@ -416,6 +418,36 @@ def _marker_lists(text: str) -> str:
     return "\n".join(out)
 
 
+_FENCE = re.compile(r"^:::\s*(chunk)?\s*$")
+
+
+def _chunk_fences(text: str, ctx: Context) -> str:
+    """`:::` lines group the blocks between them into one aligned chunk (docs/parallel-text.md):
+    they become <div class="chunk" markdown="1"> … </div>. Chunks do not nest."""
+    out: list[str] = []
+    fence = opened = None
+    for number, line in enumerate(text.split("\n")):
+        if line.startswith("```") or line.startswith("~~~"):
+            fence = not fence
+        if fence or not _FENCE.match(line):
+            out.append(line)
+            continue
+        if opened is None:
+            opened = number
+            out += ["", '<div class="chunk" markdown="1">', ""]
+        else:
+            opened = None
+            out += ["", "</div>", ""]
+    if opened is not None:
+        if ctx.kind != "lyrics":  # (the lyrics' lines were rewritten: their numbers moved)
+            ctx.report(ctx.first_line + opened, "this ':::' opens a chunk that is never closed: end it with "
+                                                "a line ':::'")
+        else:
+            ctx.report(ctx.first_line, "a ':::' chunk is opened and never closed: end it with a line ':::'")
+        out += ["", "</div>", ""]
+    return "\n".join(out)
+
+
 def _lyrics_to_markdown(text: str) -> str:
     """Every line is a verse line; blank lines separate stanzas; '> ' stanzas are the refrain."""
     stanzas, notes, current = [], [], []
@@ -426,6 +458,12 @@ def _lyrics_to_markdown(text: str) -> str:
         if in_note:
             notes.append(line)
             continue
+        if _FENCE.match(line):  # a chunk of aligned stanzas opens or closes (text/parallel.py)
+            if current:
+                stanzas.append(current)
+            stanzas.append([":::"])
+            current = []
+            continue
         if line.strip():
             current.append(line.rstrip())
         elif current:
@@ -435,6 +473,9 @@ def _lyrics_to_markdown(text: str) -> str:
         stanzas.append(current)
     blocks = []
     for stanza in stanzas:
+        if stanza == [":::"]:
+            blocks.append(":::")
+            continue
         refrain = all(line.lstrip().startswith(">") for line in stanza)
         lines = [re.sub(r"^\s*>\s?", "", line) if refrain else line.strip() for line in stanza]
         lines = [re.sub(r"^([#>*+-]|\d+\.)", r"\\\1", line) for line in lines]
@@ -445,9 +486,24 @@ def _lyrics_to_markdown(text: str) -> str:
 
 # --- tree transformations -----------------------------------------------------------------
 
-def _take_notes(root, prefix: str) -> list[tuple[str, str]]:
-    """Replace Python-Markdown's endnotes with numbered calls and a list of (number, HTML)."""
+SERIES = {"tn": "abcdefghijklmnopqrstuvwxyz", "ed": ("*", "\u2020", "\u2021", "\u00a7", "\u2016", "\u00b6")}
+
+
+def series_mark(series: str, n: int) -> str:
+    """The n-th (1-based) mark of a note series: a b … z aa bb …; * † ‡ § ‖ ¶ ** †† …"""
+    marks = SERIES[series]
+    return marks[(n - 1) % len(marks)] * ((n - 1) // len(marks) + 1)
+
+
+def _take_notes(root, prefix: str, labels: dict[str, str]):
+    """Replace Python-Markdown's endnotes with numbered calls and a list of (key, HTML).
+
+    A note whose label starts with `tn` is the translator's, `ed` the editor's: each series is
+    counted apart (keys t1, t2 … and e1, e2 …) and marked with letters or symbols; the author's
+    notes keep 1, 2, 3. Returns (notes, marks of the tn/ed notes, their series)."""
     notes: list[tuple[str, str]] = []
+    marks: dict[str, str] = {}
+    series_of: dict[str, str] = {}
     container = None
     for div in root.iter("div"):
         if "footnote" in (div.get("class") or "").split():
@@ -460,28 +516,43 @@ def _take_notes(root, prefix: str) -> list[tuple[str, str]]:
                 _drop(back)
             contents[li.get("id", "")] = li
         container.getparent().remove(container)
-    number = 0
+    counts = {"": 0, "tn": 0, "ed": 0}
     for sup in list(root.iter("sup")):
         anchor = sup.find("a")
         if anchor is None or "footnote-ref" not in (anchor.get("class") or ""):
             continue
-        number += 1
         target = anchor.get("href", "#")[1:]
+        label = target.split(":", 1)[-1].lower()
+        series = next((name for name in ("tn", "ed") if label.startswith(name)), "")
+        counts[series] += 1
+        number = counts[series]
+        key = f"{series[:1]}{number}" if series else str(number)
+        mark = series_mark(series, number) if series else key
         call = etree.Element("a")
-        call.set("href", f"#{prefix}-note-{number}")
-        call.set("id", f"{prefix}-noteref-{number}")
+        call.set("href", f"#{prefix}-note-{key}")
+        call.set("id", f"{prefix}-noteref-{key}")
         call.set("class", "noteref")
         call.set("data-epub-type", "noteref")
         call.set("role", "doc-noteref")
-        call.text = str(number)
+        call.text = mark
         call.tail = sup.tail
         sup.getparent().replace(sup, call)
         li = contents.get(target)
         body = "".join(etree.tostring(c, method="xml", encoding="unicode") for c in li) if li is not None else ""
         if li is not None and (li.text or "").strip():
             body = f"<p>{li.text}</p>" + body
-        notes.append((str(number), body))
-    return notes
+        if series:
+            marks[key], series_of[key] = mark, series
+            body = _with_series_label(body, labels.get(series, series))
+        notes.append((key, body))
+    return notes, marks, series_of
+
+
+def _with_series_label(body: str, label: str) -> str:
+    """The note's last paragraph ends with its series' label: '… (Trans.)'."""
+    tag = f' <span class="note-series">({escape(label, quote=False)})</span>'
+    index = body.rfind("</p>")
+    return body[:index] + tag + body[index:] if index >= 0 else body + tag
 
 
 def _drop(element) -> None:
@@ -549,8 +620,12 @@ def _marked_lists(root) -> None:
 
 
 def _verse(root) -> None:
-    """Lyrics: each stanza a block, each line a span, line breaks kept, the refrain marked."""
+    """Lyrics: each stanza a block, each line a span, line breaks kept, the refrain marked (inside
+    `:::` chunks too)."""
     for block in list(root):
+        if block.tag == "div" and "chunk" in (block.get("class") or "").split():
+            _verse(block)
+            continue
         refrain = block.tag == "blockquote"
         p = block.find("p") if refrain else block
         if p is None or p.tag != "p":

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from anthology.book.model import Book, Chapter, Piece
-from anthology.text import fragments, markup
+from anthology.text import fragments, markup, parallel
 
 HOME, SEARCH, BOOK_INDEX = "index.html", "search.html", "book-index.html"
 
@@ -96,8 +96,8 @@ def render(book: Book, env, pages: list[Page], context: dict) -> None:
         if page.kind == "piece":
             piece = page.piece
             html = env.get_template(f"pieces/{piece.kind}.html").render(
-                book=book, piece=piece, body=Markup(web_hrefs(fragments.epub_body(piece.body))),
-                notes=Markup(web_hrefs(fragments.epub_notes(piece.body, piece.id))))
+                book=book, piece=piece, body=Markup(web_hrefs(parallel.web_body(piece, book))),
+                notes=Markup(web_hrefs(parallel.epub_notes(piece))))
         elif page.kind == "chapter":
             number += 1
             html = env.get_template("parts/chapter.html").render(**common, chapter=page.chapter, number=number)

@@ -57,4 +57,34 @@
     if (event.key !== "Escape") return;
     Array.prototype.forEach.call(document.querySelectorAll('a.noteref[aria-expanded="true"]'), close);
   });
+
+  /* Parallel text: a switch shows the translation, the original or both (side by side on a wide
+     screen), and remembers the choice for every page of the book (localStorage; from disk too). */
+  var KEY = "anthology-parallel";
+  function remembered() {
+    try { return window.localStorage.getItem(KEY); } catch (e) { return null; }
+  }
+  function show(choice) {
+    Array.prototype.forEach.call(document.querySelectorAll(".parallel"), function (text) {
+      if (choice === "both") text.removeAttribute("data-show"); else text.setAttribute("data-show", choice);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".parallel-switch button"), function (button) {
+      button.setAttribute("aria-pressed", String(button.getAttribute("data-show") === choice));
+    });
+  }
+  var switches = document.querySelectorAll(".parallel-switch");
+  if (switches.length) {
+    Array.prototype.forEach.call(switches, function (group) {
+      group.hidden = false;
+      group.addEventListener("click", function (event) {
+        var button = event.target.closest ? event.target.closest("button[data-show]") : null;
+        if (!button) return;
+        var choice = button.getAttribute("data-show");
+        try { window.localStorage.setItem(KEY, choice); } catch (e) { /* not kept: still shown */ }
+        show(choice);
+      });
+    });
+    var start = remembered();
+    show(start === "translation" || start === "original" ? start : "both");
+  }
 })();

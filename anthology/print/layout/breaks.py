@@ -62,6 +62,9 @@ def page_breaks(document, scopes: dict[str, str]):
             if node.get("id") in scopes and node.tag == "section":
                 found = node.get("id")
                 break
+            if node.get("data-scope") in scopes:  # one side of a chunk of parallel text (text/parallel.py)
+                found = node.get("data-scope")
+                break
             node = parents.get(node)
         scope_cache[element] = found
         return found
