@@ -67,7 +67,7 @@ class Labels:
         label's own ("… 2019 г." + ".") gives one full stop, not two."""
         text = self._text(name, count)
         out = []
-        for literal, field, spec, conversion in string.Formatter().parse(text):
+        for literal, field, spec, _conversion in string.Formatter().parse(text):
             if out and out[-1].endswith(".") and literal.startswith("."):
                 literal = literal[1:]
             out.append(literal)
