@@ -157,7 +157,7 @@ class Labels:
             w, h, unit = round(width / 72, 2), round(height / 72, 2), "length-inch"
         else:
             w, h, unit = round(width / 72 * 25.4), round(height / 72 * 25.4), "length-millimeter"
-        size = f"{format_decimal(w, locale=locale)} × {format_unit(h, unit, length='short', locale=locale)}"
+        size = f"{format_decimal(w, locale=locale)}\u00a0×\u00a0{format_unit(h, unit, length='short', locale=locale)}"
         return size if custom else f"{name}, {size}"
 
 
