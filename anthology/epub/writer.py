@@ -336,7 +336,9 @@ class _Writer(epub.EpubWriter):
 
 def _plain(title: str, language: str) -> str:
     """A title as plain text with the typography of its language (the documents' <title>, the NCX)."""
-    return Markup(markup.inline(str(title), language)).striptags()
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", markup.inline(str(title), language)))  # no-break spaces kept
 
 
 def _uid(file_name: str) -> str:
