@@ -164,6 +164,14 @@ def test_each_language_has_its_own_quotes_dashes_and_spaces_in_the_epub(book):
     assert "d’Almaty et d’İstanbul" in french
 
 
+def test_titles_have_their_languages_quotes_in_the_documents_titles_and_the_ncx(book):
+    epub = Epub(book / f"{NAME}.epub")
+    assert _text(epub.xml("pismo.xhtml").find(".//x:head/x:title", NS)) == "Письмо с\u00a0«моря»"
+    ncx = etree.fromstring(epub.read("toc.ncx"))
+    labels = [_text(t) for t in ncx.iter("{http://www.daisy.org/z3986/2005/ncx/}text")]
+    assert "Письмо с\u00a0«моря»" in labels and not any('"' in label for label in labels)
+
+
 def test_the_print_edition_has_the_same_quotes(book):
     text = " ".join(pdf_pages_text(book / f"{NAME}.pdf"))
     flat = _flat(text)
@@ -255,7 +263,8 @@ def test_the_tools_words_are_russian_with_russian_grammar(book):
     summary = epub.opf.xpath("//opf:meta[@property='schema:accessibilitySummary']", namespaces=NS)[0].text
     assert summary.startswith("В этом издании есть оглавление")
     source = epub.metadata("dc:source")[0].text
-    assert source == f"Море ушло, а мы остались, печатное издание (6 × 9 дюйм.), {NAME}.pdf"
+    assert _flat(source) == f"Море ушло, а мы остались, печатное издание (6 × 9 дюйм.), {NAME}.pdf"
+    assert "6\u00a0×\u00a09" in source  # a page size never broken over two lines
     home = _html(book / "site" / "index.html")
     downloads = _flat(_text(home.xpath("//section[@id='downloads']")[0]))
     for english in ("Zine PDF", "Press PDF", "KB", "MB", "6in", "print edition", "Download"):

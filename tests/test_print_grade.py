@@ -732,5 +732,6 @@ def test_a_build_logs_no_weasyprint_warnings(tmp_path, caplog):
               if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING
               and not harfbuzz.search(r.getMessage())]
     assert logged == []
-    assert [str(w) for w in report.warnings if not harfbuzz.search(w.message)] == []
+    # the fixture's index names an author who appears only in bylines: the book's own warning, not WeasyPrint's
+    assert [str(w) for w in report.warnings if not harfbuzz.search(w.message) and w.code != "INDEX-UNUSED"] == []
     assert (tmp_path / "out" / "caspian-fixture.pdf").is_file()

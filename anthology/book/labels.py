@@ -67,7 +67,7 @@ class Labels:
         label's own ("… 2019 г." + ".") gives one full stop, not two."""
         text = self._text(name, count)
         out = []
-        for literal, field, spec, conversion in string.Formatter().parse(text):
+        for literal, field, spec, _conversion in string.Formatter().parse(text):
             if out and out[-1].endswith(".") and literal.startswith("."):
                 literal = literal[1:]
             out.append(literal)
@@ -157,7 +157,7 @@ class Labels:
             w, h, unit = round(width / 72, 2), round(height / 72, 2), "length-inch"
         else:
             w, h, unit = round(width / 72 * 25.4), round(height / 72 * 25.4), "length-millimeter"
-        size = f"{format_decimal(w, locale=locale)} × {format_unit(h, unit, length='short', locale=locale)}"
+        size = f"{format_decimal(w, locale=locale)}\u00a0×\u00a0{format_unit(h, unit, length='short', locale=locale)}"
         return size if custom else f"{name}, {size}"
 
 

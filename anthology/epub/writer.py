@@ -17,6 +17,7 @@ from markupsafe import Markup
 from anthology.epub import ace
 from anthology.text import fragments, parallel
 from anthology import templating as templates
+from anthology.text import markup
 from anthology.text.markup import IMAGE_TYPES
 from anthology.book import stylesheet
 from anthology.book.model import Book
@@ -68,13 +69,15 @@ def documents(book: Book, env, index_entries: list, build_date: dt.date, print_l
     if book.preface:
         docs.append(Document("preface.xhtml", book.labels.preface, part("preface"), "frontmatter"))
     for number, chapter in enumerate(book.chapters, start=1):
-        docs.append(Document(chapter.file_name, chapter.title, part("chapter", chapter=chapter, number=number),
+        docs.append(Document(chapter.file_name, _plain(chapter.title, book.language),
+                             part("chapter", chapter=chapter, number=number),
                              "bodymatter"))
         for piece in chapter.pieces:
             template = env.get_template(f"pieces/{piece.kind}.html")
             html = template.render(book=book, piece=piece, body=parallel.epub_body(piece, book),
                                    notes=parallel.epub_notes(piece))
-            docs.append(Document(piece.file_name, piece.title, html, "bodymatter"))
+            docs.append(Document(piece.file_name, _plain(piece.title, piece.language or book.language), html,
+                                 "bodymatter"))
     docs.append(Document("credits.xhtml", book.labels.credits, part("credits"), "backmatter"))
     if index_entries:
         docs.append(Document("index.xhtml", book.labels.index, part("index"), "backmatter"))
@@ -344,6 +347,13 @@ class _Writer(epub.EpubWriter):
         super()._write_opf_file(root)
 
 
+def _plain(title: str, language: str) -> str:
+    """A title as plain text with the typography of its language (the documents' <title>, the NCX)."""
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", markup.inline(str(title), language)))  # no-break spaces kept
+
+
 def _uid(file_name: str) -> str:
     """A manifest id (an XML name) for a document: piece ids may start with a digit."""
     stem = file_name.rsplit(".", 1)[0]
@@ -355,8 +365,9 @@ def _ncx_toc(book: Book, docs: list[Document]):
     if book.preface:
         toc.append(epub.Link("preface.xhtml", book.labels.preface, "ncx-preface"))
     for chapter in book.chapters:
-        section = epub.Section(chapter.title, href=chapter.file_name)
-        toc.append((section, [epub.Link(p.file_name, p.title, f"ncx-{p.id}") for p in chapter.pieces]))
+        section = epub.Section(_plain(chapter.title, book.language), href=chapter.file_name)
+        toc.append((section, [epub.Link(p.file_name, _plain(p.title, p.language or book.language), f"ncx-{p.id}")
+                              for p in chapter.pieces]))
     toc.append(epub.Link("credits.xhtml", book.labels.credits, "ncx-credits"))
     if any(d.file_name == "index.xhtml" for d in docs):
         toc.append(epub.Link("index.xhtml", book.labels.index, "ncx-index"))

@@ -15,6 +15,7 @@ whose index terms did not change never loads it.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from anthology.book import languages
@@ -66,18 +67,22 @@ def _loaded(needed: frozenset[int]):
 
     wanted = {f"{cp:04X}" for cp in needed}
 
+    lines = re.compile(r"^(?:" + "|".join(sorted(wanted)) + r")\b[^\n]*", re.M)  # one pass, in C
+
     class Collator(pyuca.Collator):
         def load(self, filename):  # pyuca's own parsing, of the lines for `needed` only
             with open(filename, encoding="utf-8") as keys:
                 text = keys.read()
-            for line in text.splitlines():
-                if not line or line[0] in "#@":
-                    if line.startswith("@implicitweights"):
-                        span, base_weight = line[len("@implicitweights"):].split("#", 1)[0].split(";")
-                        start, end = span.split("..")
-                        self.implicit_weights.append([int(start, 16), int(end, 16), int(base_weight, 16)])
-                    continue
-                head, _, rest = line.partition(";")
+            at = text.find("@implicitweights")
+            while at >= 0:
+                line = text[at:text.find("\n", at)]
+                at = text.find("\n@implicitweights", at + 1)
+                at = at + 1 if at >= 0 else -1
+                span, base_weight = line[len("@implicitweights"):].split("#", 1)[0].split(";")
+                start, end = span.split("..")
+                self.implicit_weights.append([int(start, 16), int(end, 16), int(base_weight, 16)])
+            for match in lines.finditer(text):
+                head, _, rest = match.group(0).partition(";")
                 points = head.split()
                 if not all(p in wanted for p in points):
                     continue
@@ -90,17 +95,17 @@ def _loaded(needed: frozenset[int]):
 def _need(texts) -> None:
     """Make sure the collator knows every character of `texts` (and their decompositions, bases
     and the letters tailorings refer to)."""
-    wanted = set()
+    if not _NEEDED:
+        for rules in TAILORINGS.values():
+            for base_letter, after in rules:
+                _NEEDED.update(ord(c) for c in base_letter + base_letter.upper() + after + after.upper())
     for text in texts:
         for char in text:
-            wanted.add(ord(char))
-            wanted.update(ord(c) for c in unicodedata.normalize("NFD", char))
-            wanted.update(ord(c) for base in _bases(char) for c in unicodedata.normalize("NFD", base))
-    for rules in TAILORINGS.values():
-        for base_letter, after in rules:
-            wanted.update(ord(c) for c in base_letter + base_letter.upper() + after + after.upper())
-    if not wanted <= _NEEDED:
-        _NEEDED.update(wanted)
+            if ord(char) in _NEEDED:
+                continue
+            _NEEDED.add(ord(char))
+            _NEEDED.update(ord(c) for c in unicodedata.normalize("NFD", char))
+            _NEEDED.update(ord(c) for base in _bases(char) for c in unicodedata.normalize("NFD", base))
 
 
 @functools.lru_cache(maxsize=64)
@@ -161,11 +166,13 @@ def _script(char: str) -> str:
 def _script_name(language: str) -> str:
     """The first word of the Unicode names of the letters of the language's script ('CYRILLIC'),
     from the script's description in the IANA registry."""
-    import re
-
     code = languages.script(language)
-    found = re.search(rf"^Type: script\nSubtag: {code}\nDescription: (\w+)", languages.registry(), re.M)
-    return found.group(1).upper() if found else code.upper()
+    text = languages.registry()
+    record = f"Type: script\nSubtag: {code}\nDescription: "
+    at = text.find(record)
+    if at < 0:
+        return code.upper()
+    return text[at + len(record): text.find("\n", at + len(record))].split(" ")[0].upper()
 
 
 def _first_letter(text: str) -> int | None:
