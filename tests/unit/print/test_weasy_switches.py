@@ -9,9 +9,12 @@ import subprocess
 import sys
 
 import pypdfium2
+import pytest
 from PIL import Image
 
 from book_helpers import write_book
+
+pytestmark = pytest.mark.slow  # two builds in subprocesses
 
 
 def _palette_png() -> bytes:
