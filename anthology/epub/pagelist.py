@@ -27,6 +27,19 @@ def scopes_of(book: Book) -> dict[str, str]:
     return scopes
 
 
+def page_breaks(document, scopes: dict[str, str]):
+    """The page breaks of a document laid out whole: print/layout/breaks.page_breaks (kept here for
+    the callers of its former place; the print stage's Edition.breaks gives them for any layout)."""
+    from anthology.print.layout.breaks import page_breaks as read_breaks
+
+    return read_breaks(document, scopes)
+
+
+def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
+    """Page-break markers and the page list of a document laid out whole (as from_breaks())."""
+    return from_breaks(book, page_breaks(document, scopes_of(book)))
+
+
 def from_breaks(book: Book, breaks) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
     """Page-break markers per EPUB file, and the page list (label, href) in reading order, from the
     print edition's (page number, scope, characters before) of every page (Edition.breaks)."""
