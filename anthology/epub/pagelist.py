@@ -47,7 +47,7 @@ def from_breaks(book: Book, breaks) -> tuple[dict[str, list[tuple[str, int, str]
     markers: dict[str, list[tuple[str, int, str]]] = {}
     labels: list[tuple[str, str]] = []
     waiting: list[str] = []  # pages with nothing the EPUB has (blank pages, the contents page)
-    last = None
+    last: str | None = None
     for number, scope, chars in breaks:
         if scope is None:
             waiting.append(str(number))
@@ -57,7 +57,8 @@ def from_breaks(book: Book, breaks) -> tuple[dict[str, list[tuple[str, int, str]
             labels.append((label, f"{scopes[scope]}#page-{label}"))
         waiting = []
         last = scope
-    for label in waiting if last else []:  # trailing blank pages: at the very end of the last part
-        markers.setdefault(scopes[last], []).append((last, END, label))
-        labels.append((label, f"{scopes[last]}#page-{label}"))
+    for label in waiting:  # trailing blank pages: at the very end of the last part
+        if last is not None:
+            markers.setdefault(scopes[last], []).append((last, END, label))
+            labels.append((label, f"{scopes[last]}#page-{label}"))
     return markers, labels
