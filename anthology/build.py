@@ -8,12 +8,12 @@ from pathlib import Path
 from anthology import cache
 from anthology.epoch import build_epoch, epoch_key
 from anthology.errors import BookError, Problem
-from anthology.outputs import AtomicOutputs
+from anthology.outputs import AtomicOutputs, write_file
 
 # The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
 # that `anthology --help`, `anthology check` and a build served from the cache start quickly.
 
-FORMATS = ("epub", "pdf", "zine", "minizine", "cover", "site")
+FORMATS = ("epub", "pdf", "zine", "minizine", "cover", "site", "proof")
 
 
 @dataclass
@@ -93,11 +93,11 @@ def _loaded(book) -> set[Path]:
     """The files reading and checking the book used: its texts, images and cover, the stylesheet and
     the fonts the glyph check read."""
     from anthology.book.glyphs import declared_fonts
-    from anthology.resources import resource
+    from anthology.book.styles import sheets
 
-    stylesheet = resource(book.root, "styles/book.css")
+    found = sheets(book.root, book.styles)
     return {Path(book.manifest), *book.sources, *book.images, *([book.cover] if book.cover else []),
-            stylesheet, *(font for _, font in declared_fonts(stylesheet))}
+            *found, *(font for sheet in found for _, font in declared_fonts(sheet))}
 
 
 def _restore(request: str, out_dir: Path) -> BuildReport | None:
@@ -112,8 +112,10 @@ def _restore(request: str, out_dir: Path) -> BuildReport | None:
             content = entry.read(name)
             if content is None:
                 return None
-            outputs.temp_for(name).write_bytes(content)
+            write_file(outputs.temp_for(name), content)
         report = BuildReport(outputs=outputs.commit(), cached=True)
+    except OSError as exc:
+        raise outputs.explain(exc) from None
     finally:
         outputs.discard()
     report.warnings = [Problem(*w) for w in entry.data.get("warnings", [])]
@@ -146,6 +148,7 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     the index marked, the print edition laid out (once, for every output that needs it), then each
     output in turn."""
     from anthology import templating
+    from anthology.book import glyphs
     from anthology.epub import output as epub
     from anthology.print.covers import presets
     from anthology.session import Session
@@ -154,18 +157,21 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     if press is None:
         preset = presets.PRESETS.get(book.print.printer or "")
         interior_bleed = bool(preset and preset.bleed and book.print.bleed)  # the service's bleed, in <name>.pdf
-        press = book.print.marks or (bool(book.print.bleed) and not interior_bleed)
+        press = book.print.marks or (bool(book.print.bleed) and not interior_bleed) or "proof" in formats
     # the site offers the EPUB, the PDF and the zine: made in the same run, kept out of out_dir unless asked
-    made = set(formats) | ({"epub", "pdf", "zine"} if "site" in formats else set())
+    made = set(formats) | ({"epub", "pdf", "zine"} if "site" in formats else set()) \
+        | ({"pdf"} if "proof" in formats else set())  # the soft proof is made from the press PDF
     session = Session(book, templating.environment(book), AtomicOutputs(out_dir), formats, made, press, piece,
                       progress, build_epoch(), printing, warnings=list(book.warnings))  # the book's own first
     try:
+        session.warnings += glyphs.print_problems(book, formats)  # a character no font has stops a print edition
         session.entries = index.mark(book)
         if "epub" in made:
             printing.want_cover(book, session.env)  # the generated cover, by a worker first
         if any(f in made for f in PRINTED):
             name = f"{book.output}.pdf"
-            session.pdf_target = session.target(name, "pdf") if "pdf" in made else session.outputs.scratch(name)
+            session.pdf_target = session.target(name, "pdf") if "pdf" in made \
+                else session.outputs.scratch(name) if "zine" in made else None  # EPUB: page breaks only
             early = epub.early(book, session) if "epub" in made and not session.site else None
             session.edition = printing.lay_out(book, session.env, session.entries, session.build_date,
                                                session.pdf_target, progress, on_laid=early)
@@ -177,6 +183,8 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
             session.warnings += session.edition.report()
         report = BuildReport(warnings=session.warnings)
         report.outputs = session.outputs.commit()
+    except OSError as exc:  # a write that failed names its output and what to do (outputs.py)
+        raise session.outputs.explain(exc) from None
     finally:
         session.outputs.discard()
     return report

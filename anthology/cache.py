@@ -28,7 +28,7 @@ FORMAT = 1  # bump when the layout of entries changes
 _PACKAGE = Path(__file__).resolve().parent
 # Third-party packages whose version changes what a build writes.
 _LIBRARIES = ("weasyprint", "ebooklib", "markdown", "jinja2", "pypdf", "pikepdf", "pydyf", "fontTools", "lxml",
-              "pypdfium2", "PIL", "tinycss2", "cssselect2", "pyphen", "yaml", "markupsafe")
+              "pypdfium2", "PIL", "tinycss2", "cssselect2", "pyphen", "yaml", "markupsafe", "babel")
 
 
 DEFAULT_LIMIT_MB = 1024
@@ -126,6 +126,8 @@ class Entry:
         """A blob's bytes, or None when it is missing or damaged (then it is removed)."""
         digest = self.blobs.get(name)
         path = _blob_path(digest) if digest else None
+        if path is not None and not _unlinked(path):
+            return None
         try:
             content = path.read_bytes() if path else None
         except OSError:
@@ -140,6 +142,23 @@ class Entry:
         return content
 
 
+def _unlinked(path: Path) -> bool:
+    """Whether nothing on the way from the cache folder to `path` is a symbolic link: the cache never
+    follows one when it reads, writes, prunes or deletes (a link planted in it could lead anywhere).
+    The cache folder itself may be a link: where it lives is the user's choice."""
+    top = folder()
+    try:
+        relative = path.relative_to(top)
+    except ValueError:
+        return False
+    here = top
+    for part in relative.parts:
+        here = here / part
+        if here.is_symlink():
+            return False
+    return True
+
+
 def _blob_path(digest: str) -> Path:
     return folder() / "blobs" / digest[:2] / digest
 
@@ -150,7 +169,7 @@ def _entry_path(entry_key: str) -> Path:
 
 def _remove(path: Path | None) -> None:
     try:
-        if path:
+        if path and _unlinked(path):
             path.unlink()
     except OSError:
         pass
@@ -158,6 +177,8 @@ def _remove(path: Path | None) -> None:
 
 def _write_atomically(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not _unlinked(path.parent):
+        raise OSError(f"{path.parent}: a symbolic link inside the cache: not followed")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
@@ -173,6 +194,8 @@ def lookup(entry_key: str) -> Entry | None:
     if not enabled():
         return None
     path = _entry_path(entry_key)
+    if not _unlinked(path):
+        return None
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         deps, blobs, data = record["deps"], record["blobs"], record["data"]
@@ -184,7 +207,7 @@ def lookup(entry_key: str) -> Entry | None:
         if file_hash(Path(dep)) != digest:
             return None
     for digest in blobs.values():
-        if not _blob_path(digest).is_file():
+        if not isinstance(digest, str) or not _unlinked(_blob_path(digest)) or not _blob_path(digest).is_file():
             return None
     return Entry(dict(blobs), data)
 
@@ -204,7 +227,7 @@ def store(entry_key: str, deps: dict[Path, str | None] | list[Path], blobs: dict
             if isinstance(content, Path):
                 content = content.read_bytes()
             digest = hashlib.sha256(content).hexdigest()
-            if not _blob_path(digest).is_file():
+            if not (_unlinked(_blob_path(digest)) and _blob_path(digest).is_file()):
                 _write_atomically(_blob_path(digest), content)
             names[name] = digest
         record = {"key": entry_key, "deps": {str(Path(p).absolute()): d for p, d in sorted(deps.items())},
@@ -220,6 +243,8 @@ def store(entry_key: str, deps: dict[Path, str | None] | list[Path], blobs: dict
 
 
 def _blobs_of(entry: Path) -> set[str]:
+    if not _unlinked(entry):
+        return set()
     try:
         blobs = json.loads(entry.read_text(encoding="utf-8")).get("blobs", {})
         return {d for d in blobs.values() if isinstance(d, str) and len(d) == 64}
@@ -233,10 +258,10 @@ def prune() -> None:
 
     limit = settings.current().cache_mb * 1024 * 1024
     blobs = []
-    for path in (folder() / "blobs").glob("*/*"):
+    for path in _blob_files():
         try:
-            stat = path.stat()
-        except OSError:
+            stat = path.stat(follow_symlinks=False)
+        except (OSError, TypeError):
             continue
         blobs.append((stat.st_mtime, stat.st_size, path))
     total = sum(size for _, size, _ in blobs)
@@ -245,3 +270,18 @@ def prune() -> None:
             break
         _remove(path)
         total -= size
+
+
+def _blob_files() -> list[Path]:
+    """Every blob file, found without following a symbolic link (a linked folder or file is skipped)."""
+    top = folder() / "blobs"
+    if not _unlinked(top) or not top.is_dir():
+        return []
+    found = []
+    try:
+        shards = [e for e in os.scandir(top) if e.is_dir(follow_symlinks=False)]
+        for shard in shards:
+            found += [Path(e.path) for e in os.scandir(shard.path) if e.is_file(follow_symlinks=False)]
+    except OSError:
+        pass
+    return found

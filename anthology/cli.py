@@ -11,6 +11,7 @@ from pathlib import Path
 
 from anthology import __version__
 from anthology.errors import BookError, Problem
+from anthology.outputs import OutputError
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -48,7 +49,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("manifest", nargs="?", default="book.yaml", type=Path)
     build.add_argument("--out", default=Path("build"), type=Path, help="output folder (default: build/)")
     build.add_argument("--format", default="epub,pdf",
-                       help="comma-separated: epub, pdf, zine, minizine, cover, site (default: epub,pdf)")
+                       help="comma-separated: epub, pdf, zine, minizine, cover, site, proof (default: epub,pdf)")
     build.add_argument("--for-press", action="store_true",
                        help="also write <name>-press.pdf with bleed and crop marks")
     build.add_argument("--piece", help="the piece id for --format minizine")
@@ -76,7 +77,7 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
     commands.add_parser("doctor", help="what this machine has and lacks for each output and check, "
                                        "and how to install it", parents=[debug_only])
-    imp = commands.add_parser("import", help="turn a .docx, .html, .md or .txt file into a piece of the book",
+    imp = commands.add_parser("import", help="turn a .docx, .odt, .html, .epub, .md or .txt file into pieces of the book",
                               parents=[debug_only])
     imp.add_argument("file", type=Path)
     imp.add_argument("--chapter", type=int, default=None,
@@ -86,6 +87,15 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--to", type=Path, default=None,
                      help="where to write the piece (default: chapters/<chapter folder>/<slug>.md)")
     imp.add_argument("--manifest", type=Path, default=Path("book.yaml"), help="default: book.yaml")
+    imp.add_argument("--dry-run", action="store_true", help="print what would be written and found; write nothing")
+    changes = imp.add_mutually_exclusive_group()
+    changes.add_argument("--accept-changes", dest="changes", action="store_const", const="accept",
+                         help="a Word file's tracked changes: take them (default: refuse the file)")
+    changes.add_argument("--reject-changes", dest="changes", action="store_const", const="reject",
+                         help="a Word file's tracked changes: undo them")
+    imp.add_argument("--only", default=None, metavar="LIST", help="an EPUB's chapters to import, e.g. 3,5-7")
+    imp.add_argument("--whole-page", action="store_true",
+                     help="a saved web page: keep it whole (default: its main text, without navigation)")
     return main
 
 
@@ -145,6 +155,9 @@ def _command(args, stdout, stderr) -> int:
     if args.command in ("new", "import"):
         try:
             return _start_or_import(args, stdout, stderr)
+        except OutputError as exc:
+            print(f"anthology: {exc}", file=stderr)
+            return EXIT_BOOK
         except OSError as exc:
             print(f"anthology: cannot write or read {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
             return EXIT_BOOK
@@ -221,6 +234,9 @@ def _command(args, stdout, stderr) -> int:
         count = len(exc.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=stderr)
         return EXIT_BOOK
+    except OutputError as exc:  # a full disk, a read-only folder …: the output named, what to do
+        print(f"anthology: {exc}", file=stderr)
+        return EXIT_BOOK
     except OSError as exc:
         print(f"anthology: cannot write or read {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
         return EXIT_BOOK
@@ -242,10 +258,16 @@ def _start_or_import(args, stdout, stderr) -> int:
 
         return scaffold.run(args.dir, title=args.title, language=args.language, force=args.force,
                             stdout=stdout, stderr=stderr)
-    from anthology.importers import command as importing
+    from anthology.importers import Options, command as importing, numbers
 
+    try:
+        only = numbers(args.only) if args.only is not None else None
+    except ValueError as exc:
+        print(f"anthology import: --only {args.only}: {exc}", file=stderr)
+        return 2
     return importing.run(args.file, manifest=args.manifest, chapter=args.chapter, chapter_title=args.chapter_title,
-                         kind=args.kind, to=args.to, stdout=stdout, stderr=stderr)
+                         kind=args.kind, to=args.to, dry_run=args.dry_run,
+                         options=Options(changes=args.changes, only=only, whole_page=args.whole_page), stdout=stdout, stderr=stderr)
 
 
 def _check_epub(manifest: Path, stdout, stderr) -> int:

@@ -15,9 +15,17 @@ from markupsafe import Markup, escape
 
 from anthology.errors import Problem
 from anthology.text import markup
+from anthology.text.index import groups as index_groups
+from anthology.book import languages
 from anthology.book.labels import Labels
 
 from anthology.resources import TOOL_ROOT, resource  # noqa: F401  (re-exported for the renderers)
+
+
+def sentence(text) -> str:
+    """The text with a full stop at its end, unless it has one ("… 2019 г." stays as it is)."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def byline(piece, labels: Labels) -> Markup:
@@ -29,14 +37,14 @@ def byline(piece, labels: Labels) -> Markup:
         parts.append(Markup('<span class="byline-source">{}</span>').format(where))
     if piece.translators:
         parts.append(Markup('<span class="byline-translators">{}</span>').format(
-            labels.format("translated_by", names=labels.names(piece.translators))))
+            labels.people("translated_by", piece.translators)))
     return Markup(" <span class=\"sep\" aria-hidden=\"true\">·</span> ").join(parts)
 
 
-def credit_lines(piece, labels: Labels) -> list[Markup]:
+def credit_lines(piece, labels: Labels, language: str = "en") -> list[Markup]:
     lines = []
     if piece.authors:
-        lines.append(escape(labels.format("by", names=labels.names(piece.authors))))
+        lines.append(escape(labels.people("by", piece.authors)))
     if piece.source or piece.date:
         where = ", ".join(x for x in (piece.source, labels.date(piece.date)) if x)
         lines.append(escape(labels.format("first_published", where=where)))
@@ -45,10 +53,28 @@ def credit_lines(piece, labels: Labels) -> list[Markup]:
     if piece.original_language:
         lines.append(escape(labels.format("original_language", language=labels.language(piece.original_language))))
     if piece.translators:
-        lines.append(escape(labels.format("translated_by", names=labels.names(piece.translators)) + "."))
+        lines.append(escape(sentence(labels.people("translated_by", piece.translators))))
     if piece.credits:
-        lines.append(Markup(markup.inline(piece.credits)))
+        lines.append(Markup(markup.inline(piece.credits, language)))
     return lines
+
+
+def lang_attributes(tag: str | None, around: str) -> Markup:
+    """` lang="…" dir="…"` for an element written in `tag` inside text in `around` (nothing when the
+    same language; dir only when the direction changes). XHTML gets xml:lang from the EPUB writer."""
+    if not tag or tag == around:
+        return Markup("")
+    out = Markup(' lang="{}"').format(tag)
+    if languages.direction(tag) != languages.direction(around):
+        out += Markup(' dir="{}"').format(languages.direction(tag))
+    return out
+
+
+def in_language(html, tag: str | None, around: str) -> Markup:
+    """A title written in another language than the book's, in a <span lang=…> (the contents, the
+    credits, the navigation); as it is otherwise."""
+    attributes = lang_attributes(tag, around)
+    return Markup('<span class="title-lang"{}>{}</span>').format(attributes, html) if attributes else Markup(html)
 
 
 class BookSandbox(ImmutableSandboxedEnvironment):
@@ -71,10 +97,14 @@ def environment(book) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["inline"] = lambda text: Markup(markup.inline(str(text)))
+    env.filters["letters"] = index_groups
+    env.filters["inline"] = lambda text, language=None: Markup(markup.inline(str(text), language or book.language))
     env.globals.update(
-        t=labels, names=labels.names, longdate=labels.date,
-        byline=lambda piece: byline(piece, labels), credit_lines=lambda piece: credit_lines(piece, labels),
+        t=labels, names=labels.names, longdate=labels.date, sentence=sentence,
+        byline=lambda piece: byline(piece, labels),
+        credit_lines=lambda piece: credit_lines(piece, labels, book.language),
+        direction=languages.direction, lang_attributes=lambda tag: lang_attributes(tag, book.language),
+        in_language=lambda html, tag: in_language(html, tag, book.language),
     )
     return env
 

@@ -74,3 +74,10 @@ def axe_violations(results: dict) -> list[str]:
 def no_violations_message(checker: str, what: str, lines: list[str]) -> str:
     """The failure message of an accessibility test: every violation, one per line."""
     return f"{checker} found {len(lines)} violation(s) in {what}:\n" + "\n".join(lines)
+
+
+def ghostscript() -> str:
+    path = shutil.which("gs")
+    if not path:
+        _missing("Debian's ghostscript", "apt-get install ghostscript")
+    return path

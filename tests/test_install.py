@@ -56,7 +56,8 @@ def test_the_wheel_carries_templates_styles_fonts_and_the_skeleton(installed):
     for name in ("anthology/resources/templates/book.html", "anthology/resources/styles/book.css",
                  "anthology/resources/skeleton/book.yaml",
                  "anthology/resources/skeleton/chapters/images/placeholder.png",
-                 "anthology/importers/docx.py", "anthology/scaffold.py"):
+                 "anthology/importers/docx.py", "anthology/scaffold.py",
+                 "anthology/resources/icc/fogra39.icc", "anthology/print/press/pdfx.py"):
         assert name in names, name
     assert any(n.startswith("anthology/resources/styles/fonts/") and n.endswith((".ttf", ".otf", ".woff2"))
                for n in names)

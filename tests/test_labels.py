@@ -42,7 +42,7 @@ def test_a_russian_book_speaks_russian_in_both_outputs(tmp_path):
         piece = epub.read("EPUB/life.xhtml").decode()
         credits = epub.read("EPUB/credits.xhtml").decode()
     assert "<h1 id=\"toc-title\">Содержание</h1>" in nav
-    assert "Анна и Борис" in piece and "Журнал, 10 января 2022 г." in piece and "Перевод: Вера" in piece
+    assert "Анна и Борис" in piece and "Журнал, 10 января 2022\u202fг." in piece and "Перевод: Вера" in piece
     assert "Источники и благодарности" in credits and "Язык оригинала: казахский." in credits
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "out" / "kniga.pdf").pages)
     assert "Содержание" in text and "Составитель: Составитель" in text

@@ -148,7 +148,7 @@ def test_an_edit_shows_in_the_open_page_without_a_manual_reload(served, book, br
                     "the EPUB and PDF in the site")
     home = browser.new_page()
     home.goto(served.url, timeout=WAIT * 1000)
-    home.wait_for_function("/EPUB[^\\n]*KB/.test(document.body.innerText)", timeout=WAIT * 1000)
+    home.wait_for_function("/EPUB[^\\n]*kB/.test(document.body.innerText)", timeout=WAIT * 1000)
 
 
 def test_a_broken_edit_shows_its_problem_and_keeps_the_last_good_page(served, book, browser):

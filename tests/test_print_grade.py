@@ -627,18 +627,31 @@ def emoji_book(tmp_path):
     return manifest, line
 
 
-@pytest.mark.parametrize("command", [("check",), ("build", "--format", "pdf")])
-def test_a_character_without_a_glyph_is_a_book_problem_naming_file_line_and_character(emoji_book, tmp_path,
+@pytest.mark.parametrize("command", [("build", "--format", "pdf"), ("build", "--format", "zine"),
+                                     ("build", "--format", "cover")])
+def test_a_character_without_a_glyph_stops_the_print_edition_naming_file_line_and_character(emoji_book, tmp_path,
+                                                                                            command):
+    manifest, line = emoji_book
+    run = run_cli(*command[:1], manifest, *command[1:], "--out", tmp_path / "out")
+    assert run.code == 1, (run.out, run.err)
+    assert re.search(rf"^only-piece\.md:{line}: .*(\U0001F600|U\+1F600).*install", run.err, re.M), run.err
+    assert "Traceback" not in run.err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("command", [("check",), ("build", "--format", "epub,site")])
+def test_a_character_without_a_glyph_is_only_a_warning_for_check_the_epub_and_the_site(emoji_book, tmp_path,
                                                                                        command):
     manifest, line = emoji_book
     argv = [*command[:1], manifest, *command[1:]]
     if command[0] == "build":
         argv += ["--out", tmp_path / "out"]
     run = run_cli(*argv)
-    assert run.code == 1, (run.out, run.err)
-    assert re.search(rf"^only-piece\.md:{line}: .*(\U0001F600|U\+1F600)", run.err, re.M), run.err
-    assert "Traceback" not in run.err
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert run.code == 0, (run.out, run.err)
+    assert re.search(rf"^only-piece\.md:{line}: warning: .*U\+1F600.*print edition only", run.err, re.M), run.err
+    if command[0] == "build":
+        assert (tmp_path / "out" / "a-minimal-book.epub").is_file()
+        assert (tmp_path / "out" / "site" / "index.html").is_file()
 
 
 def test_sample_pdf_fonts_are_all_embedded_and_shipped(builds):

@@ -117,10 +117,10 @@ def test_the_home_page_offers_the_editions_with_their_sizes(sites):
     for href, text in shown.items():
         size = (site / href).stat().st_size
         assert size > 1000
-        number = re.search(r"· ([\d.]+) (KB|MB)$", text)
+        number = re.search(r"· ([\d.]+) (kB|MB)$", text)  # CLDR's English units (Babel)
         assert number, text
-        value = float(number.group(1)) * (1024 if number.group(2) == "KB" else 1024 * 1024)
-        assert abs(value - size) <= (512 if number.group(2) == "KB" else 52429), (text, size)
+        value = float(number.group(1)) * (1024 if number.group(2) == "kB" else 1024 * 1024)
+        assert abs(value - size) <= (512 if number.group(2) == "kB" else 52429), (text, size)
     for_whom = [p.text for p in root.xpath("//section[@id='downloads']//p[@class='download-for']")]
     assert any("e-readers" in t for t in for_whom) and any("copy shop" in t for t in for_whom)
     # the build made the editions for the site only: the out folder holds the site alone

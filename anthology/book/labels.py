@@ -1,263 +1,202 @@
-"""The words the tool itself prints (Contents, Translated by, month names …), in the book's language.
+"""The words the tool itself prints (Contents, Translated by, dates, sizes, language names …), in the
+book's language.
 
-English is complete; other languages fall back to English for any label they lack. A book can
-override any label with `labels:` in its manifest.
+Built in for English, Russian, Ukrainian, Kazakh, German, French, Spanish, Polish, Turkish, Arabic and
+Hebrew (every label in each: tests/test_languages.py checks it); another language falls back to English
+for the words, while dates, sizes, lists of names and the names of languages come from CLDR through
+Babel for any language. A label may have plural forms, a mapping of CLDR plural categories (one, few,
+many, other …) chosen by Babel's plural rules for the number of people it names. A book adds to (never
+replaces) these with `labels:` in its manifest: a label it gives replaces that label only, and
+`languages:` adds names to CLDR's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
+import string
 
-EN = {
-    "contents": "Contents",
-    "preface": "Preface",
-    "credits": "Sources and credits",
-    "index": "Index of names and places",
-    "index_short": "Index",
-    "title_page": "Title page",
-    "half_title": "Half title",
-    "rights": "Rights",
-    "cover": "Cover",
-    "landmarks": "Landmarks",
-    "start": "Start of the text",
-    "pages": "Pages of the print edition",
-    "notes": "Notes",
-    "edited_by": "Edited by {names}",
-    "translated_by": "Translated by {names}",
-    "by": "By {names}.",
-    "and": "and",
-    "first_published": "First published: {where}.",
-    "original_language": "Original language: {language}.",
-    "published_by": "Published by {publisher}",
-    "identifier": "Identifier: {identifier}",
-    "credits_pointer": "Sources and permissions for each piece are listed in “{credits}” at the end of this book.",
-    "built": "Built on {date} from the sources of this edition with anthology. Print edition: {edition}.",
-    "from_book": "from {title}",
-    "months": "January February March April May June July August September October November December",
-    "date": "{day} {month} {year}",
-    # the web edition
-    "skip": "Skip to the text",
-    "search": "Search",
-    "search_in": "Search this book",
-    "search_found": "Pages found for “{query}”: {count}",
-    "search_none": "Nothing found for “{query}”.",
-    "search_needs_script": "Searching needs JavaScript. The contents on the first page and the index of names and places list everything in this book.",
-    "previous": "Previous",
-    "next": "Next",
-    "breadcrumbs": "Where you are",
-    "pager": "Previous and next page",
-    "downloads": "Download the book",
-    "download_epub": "For e-readers and phones: the text adjusts to your screen and your reader's fonts.",
-    "download_pdf": "For reading on screen or printing at home: the print edition, {trim} pages.",
-    "download_zine": "For folding into a booklet: take it to a copy shop, print double-sided, fold and staple.",
-    "download_press": "For a printing press: single pages with bleed and crop marks.",
-    "about_edition": "About this edition",
-    "catalogue": "Catalogue for reading apps (OPDS)",
-    "in_chapter": "In this chapter",
-    "languages": "en=English ru=Russian kk=Kazakh uk=Ukrainian de=German fr=French es=Spanish "
-                 "uz=Uzbek ky=Kyrgyz be=Belarusian",
+from anthology.book import languages as tags
+
+from anthology.book.label_texts import BUILT_IN, EN  # noqa: E402  (EN: the names every book may override)
+
+OVERRIDE_ONLY = {  # labels a book may give that have no built-in text (CLDR gives them)
+    "months": "twelve month names, for dates written as {day} {month} {year} (default: CLDR's dates)",
+    "date": "a date as {day} {month} {year} (default: CLDR's long date of the language)",
+    "languages": "code=Name pairs added to CLDR's names of languages",
 }
-
-RU = {
-    "contents": "Содержание",
-    "preface": "Предисловие",
-    "credits": "Источники и благодарности",
-    "index": "Указатель имён и мест",
-    "index_short": "Указатель",
-    "title_page": "Титульный лист",
-    "half_title": "Шмуцтитул",
-    "rights": "Права",
-    "cover": "Обложка",
-    "landmarks": "Ориентиры",
-    "start": "Начало текста",
-    "pages": "Страницы печатного издания",
-    "notes": "Примечания",
-    "edited_by": "Составитель: {names}",
-    "translated_by": "Перевод: {names}",
-    "by": "Автор: {names}.",
-    "and": "и",
-    "first_published": "Впервые опубликовано: {where}.",
-    "original_language": "Язык оригинала: {language}.",
-    "published_by": "Издатель: {publisher}",
-    "identifier": "Идентификатор: {identifier}",
-    "credits_pointer": "Источники и разрешения для каждого текста перечислены в разделе «{credits}» в конце книги.",
-    "built": "Собрано {date} из исходных текстов этого издания программой anthology. Печатное издание: {edition}.",
-    "from_book": "из книги «{title}»",
-    "months": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
-    "date": "{day} {month} {year} г.",
-    "skip": "Перейти к тексту",
-    "search": "Поиск",
-    "search_in": "Поиск по книге",
-    "search_found": "Найдено страниц по запросу «{query}»: {count}",
-    "search_none": "По запросу «{query}» ничего не найдено.",
-    "search_needs_script": "Для поиска нужен JavaScript. Всё содержимое книги перечислено в оглавлении на первой странице и в указателе имён и мест.",
-    "previous": "Назад",
-    "next": "Далее",
-    "breadcrumbs": "Где вы находитесь",
-    "pager": "Предыдущая и следующая страницы",
-    "downloads": "Скачать книгу",
-    "download_epub": "Для электронных книг и телефонов: текст подстраивается под экран и шрифты читалки.",
-    "download_pdf": "Для чтения с экрана или печати дома: печатное издание, формат {trim}.",
-    "download_zine": "Для брошюры: распечатайте в копицентре с двух сторон, сложите и скрепите.",
-    "download_press": "Для типографии: отдельные страницы с вылетами и метками реза.",
-    "about_edition": "Об этом издании",
-    "catalogue": "Каталог для читалок (OPDS)",
-    "in_chapter": "В этой главе",
-    "languages": "en=английский ru=русский kk=казахский uk=украинский de=немецкий fr=французский "
-                 "es=испанский uz=узбекский ky=киргизский be=белорусский",
-}
-
-DE = {
-    "contents": "Inhalt",
-    "preface": "Vorwort",
-    "credits": "Quellen und Nachweise",
-    "index": "Register der Namen und Orte",
-    "index_short": "Register",
-    "title_page": "Titelseite",
-    "half_title": "Schmutztitel",
-    "rights": "Impressum",
-    "cover": "Umschlag",
-    "landmarks": "Orientierungspunkte",
-    "start": "Beginn des Textes",
-    "pages": "Seiten der Druckausgabe",
-    "notes": "Anmerkungen",
-    "edited_by": "Herausgegeben von {names}",
-    "translated_by": "Übersetzt von {names}",
-    "by": "Von {names}.",
-    "and": "und",
-    "first_published": "Erstveröffentlichung: {where}.",
-    "original_language": "Originalsprache: {language}.",
-    "published_by": "Verlag: {publisher}",
-    "identifier": "Kennung: {identifier}",
-    "credits_pointer": "Quellen und Genehmigungen jedes Textes stehen unter „{credits}“ am Ende dieses Buches.",
-    "built": "Erstellt am {date} aus den Quellen dieser Ausgabe mit anthology. Druckausgabe: {edition}.",
-    "from_book": "aus {title}",
-    "months": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "date": "{day}. {month} {year}",
-    "skip": "Zum Text springen",
-    "search": "Suche",
-    "search_in": "In diesem Buch suchen",
-    "search_found": "Seiten mit „{query}“: {count}",
-    "search_none": "Nichts gefunden für „{query}“.",
-    "search_needs_script": "Die Suche braucht JavaScript. Das Inhaltsverzeichnis auf der ersten Seite und das Register der Namen und Orte führen alles in diesem Buch auf.",
-    "previous": "Zurück",
-    "next": "Weiter",
-    "breadcrumbs": "Sie sind hier",
-    "pager": "Vorige und nächste Seite",
-    "downloads": "Das Buch herunterladen",
-    "download_epub": "Für E-Reader und Telefone: der Text passt sich dem Bildschirm und den Schriften des Lesegeräts an.",
-    "download_pdf": "Zum Lesen am Bildschirm oder Drucken zu Hause: die Druckausgabe, Format {trim}.",
-    "download_zine": "Zum Falten als Heft: im Copyshop beidseitig drucken, falten und heften.",
-    "download_press": "Für die Druckerei: Einzelseiten mit Beschnitt und Schnittmarken.",
-    "about_edition": "Über diese Ausgabe",
-    "catalogue": "Katalog für Lese-Apps (OPDS)",
-    "in_chapter": "In diesem Kapitel",
-    "languages": "en=Englisch ru=Russisch kk=Kasachisch uk=Ukrainisch de=Deutsch fr=Französisch "
-                 "es=Spanisch uz=Usbekisch ky=Kirgisisch be=Belarussisch",
-}
-
-FR = {
-    "contents": "Table des matières",
-    "preface": "Préface",
-    "credits": "Sources et remerciements",
-    "index": "Index des noms et des lieux",
-    "index_short": "Index",
-    "title_page": "Page de titre",
-    "half_title": "Faux-titre",
-    "rights": "Droits",
-    "cover": "Couverture",
-    "landmarks": "Repères",
-    "start": "Début du texte",
-    "pages": "Pages de l’édition imprimée",
-    "notes": "Notes",
-    "edited_by": "Textes réunis par {names}",
-    "translated_by": "Traduit par {names}",
-    "by": "Par {names}.",
-    "and": "et",
-    "first_published": "Première publication : {where}.",
-    "original_language": "Langue originale : {language}.",
-    "published_by": "Publié par {publisher}",
-    "identifier": "Identifiant : {identifier}",
-    "credits_pointer": "Les sources et autorisations de chaque texte figurent dans « {credits} » à la fin de ce livre.",
-    "built": "Composé le {date} à partir des sources de cette édition avec anthology. Édition imprimée : {edition}.",
-    "from_book": "extrait de {title}",
-    "months": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "date": "{day} {month} {year}",
-    "skip": "Aller au texte",
-    "search": "Rechercher",
-    "search_in": "Rechercher dans ce livre",
-    "search_found": "Pages trouvées pour « {query} » : {count}",
-    "search_none": "Rien trouvé pour « {query} ».",
-    "search_needs_script": "La recherche demande JavaScript. La table des matières de la première page et l’index des noms et des lieux recensent tout le livre.",
-    "previous": "Précédent",
-    "next": "Suivant",
-    "breadcrumbs": "Vous êtes ici",
-    "pager": "Pages précédente et suivante",
-    "downloads": "Télécharger le livre",
-    "download_epub": "Pour liseuses et téléphones : le texte s’adapte à l’écran et aux polices de la liseuse.",
-    "download_pdf": "Pour lire à l’écran ou imprimer chez soi : l’édition imprimée, format {trim}.",
-    "download_zine": "Pour plier en livret : imprimez recto verso chez un reprographe, pliez et agrafez.",
-    "download_press": "Pour un imprimeur : pages seules avec fond perdu et traits de coupe.",
-    "about_edition": "À propos de cette édition",
-    "catalogue": "Catalogue pour applications de lecture (OPDS)",
-    "in_chapter": "Dans ce chapitre",
-    "languages": "en=anglais ru=russe kk=kazakh uk=ukrainien de=allemand fr=français es=espagnol "
-                 "uz=ouzbek ky=kirghiz be=biélorusse",
-}
-
-BUILT_IN = {"en": EN, "ru": RU, "de": DE, "fr": FR}
+NAMES = tuple(EN) + tuple(OVERRIDE_ONLY)
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 
 class Labels:
     """Labels for one language, with the manifest's overrides; attribute access for templates."""
 
     def __init__(self, language: str, overrides: dict | None = None):
+        self.code = language  # the book's language tag
         base = dict(EN)
-        base.update(BUILT_IN.get(language.split("-")[0].lower(), {}))
-        base.update(overrides or {})
+        base.update(BUILT_IN.get(tags.base(language), {}))
+        overrides = dict(overrides or {})
+        self._extra_languages = dict(pair.split("=", 1) for pair in str(overrides.pop("languages", "")).split())
+        self._months = overrides.pop("months", "").split() or None
+        self._date = overrides.pop("date", None)
+        self._own_and = "and" in overrides
+        base.update(overrides)
         self._labels = base
-        self._months = base["months"].split()
-        self._languages = dict(pair.split("=", 1) for pair in base["languages"].split())
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("_"):  # not a label (and while unpickling, before _labels exists)
             raise AttributeError(name)
         try:
-            return self._labels[name]
+            value = self._labels[name]
         except KeyError:
             raise AttributeError(name) from None
+        return value if isinstance(value, str) else value.get("other", next(iter(value.values())))
 
-    def format(self, name: str, **values) -> str:
-        return self._labels[name].format(**values)
+    def _text(self, name: str, count: int | None) -> str:
+        value = self._labels[name]
+        if isinstance(value, str):
+            return value
+        category = tags.remembered("plural", (self.code, count), lambda: _locale(self.code).plural_form(count)) \
+            if count is not None else "other"
+        return value.get(category) or value.get("other") or next(iter(value.values()))
+
+    def format(self, name: str, count: int | None = None, **values) -> str:
+        """The label with its placeholders filled in; a value ending in a full stop before the
+        label's own ("… 2019 г." + ".") gives one full stop, not two."""
+        text = self._text(name, count)
+        out = []
+        for literal, field, spec, _conversion in string.Formatter().parse(text):
+            if out and out[-1].endswith(".") and literal.startswith("."):
+                literal = literal[1:]
+            out.append(literal)
+            if field is not None:
+                out.append(format(values[field], spec or ""))
+        return "".join(out)
+
+    def people(self, name: str, people: list[str]) -> str:
+        """A label that names people ("Составители: А и Б"), in the plural form for their number."""
+        return self.format(name, count=len(people), names=self.names(people))
 
     def date(self, date: dt.date | None) -> str:
+        """A date the language's way (CLDR's long format: "14 марта 2019 г.", "14. März 2019")."""
         if not date:
             return ""
-        return self._labels["date"].format(day=date.day, month=self._months[date.month - 1], year=date.year)
+        if self._months or self._date:
+            months = self._months or _babel_months(self.code)
+            return (self._date or "{day} {month} {year}").format(day=date.day, month=months[date.month - 1],
+                                                                 year=date.year)
+        def long_date() -> str:
+            from babel.dates import format_date
+
+            return format_date(date, "long", locale=_locale(self.code))
+
+        return tags.remembered("date", (self.code, date.isoformat()), long_date)
 
     def names(self, people: list[str]) -> str:
         people = list(people)
         if len(people) <= 1:
             return "".join(people)
-        return ", ".join(people[:-1]) + f" {self._labels['and']} " + people[-1]
+        if self._own_and:
+            return ", ".join(people[:-1]) + f" {self._labels['and']} " + people[-1]
+        def listed() -> str:
+            from babel.lists import format_list
+
+            return format_list(people, locale=_locale(self.code))
+
+        return tags.remembered("list", (self.code, *people), listed)
 
     def language(self, code: str | None) -> str:
+        """The name of a language in the book's language: the book's own names first, then CLDR's for
+        any code ('kk-Latn' -> 'казахский (латиница)'); the code itself when neither knows it."""
         if not code:
             return ""
-        return self._languages.get(code.split("-")[0].lower(), code)
+        for candidate in (code, tags.base(code)):
+            if candidate in self._extra_languages:
+                return self._extra_languages[candidate]
+        return tags.remembered("language-name", (self.code, code), lambda: self._cldr_language(code))
+
+    def _cldr_language(self, code: str) -> str:
+        locale = _locale(self.code)
+        name = locale.languages.get(code.replace("-", "_")) or locale.languages.get(tags.base(code))
+        if not name:
+            return code
+        script = next((p for p in code.split("-")[1:] if len(p) == 4 and p.isalpha()), None)
+        if script and code.replace("-", "_") not in locale.languages:
+            name += f" ({locale.scripts.get(script.title(), script)})"
+        return name
+
+    def size(self, size: int) -> str:
+        """A file's size the language's way ("214 кБ", "1,4 MB"; 1024-based, as file managers count)."""
+        kilobytes = max(1, round(size / 1024)) if size < 1024 * 1024 else None
+        megabytes = None if kilobytes else round(size / (1024 * 1024), 1)
+        return tags.remembered("size", (self.code, kilobytes, megabytes), lambda: self._size(size))
+
+    def _size(self, size: int) -> str:
+        from babel.units import format_unit
+
+        locale = _locale(self.code)
+        if size < 1024 * 1024:
+            return format_unit(max(1, round(size / 1024)), "digital-kilobyte", length="short", locale=locale)
+        return format_unit(round(size / (1024 * 1024), 1), "digital-megabyte", length="short", locale=locale)
+
+    def trim(self, name: str, width: float, height: float) -> str:
+        """A page size: its name when it has one, and its dimensions ("A5, 148 × 210 мм";
+        "6 × 9 дюйм." for a size given in inches)."""
+        return tags.remembered("trim", (self.code, name, round(width, 2), round(height, 2)),
+                               lambda: self._trim(name, width, height))
+
+    def _trim(self, name: str, width: float, height: float) -> str:
+        from babel.numbers import format_decimal
+        from babel.units import format_unit
+
+        locale = _locale(self.code)
+        custom = bool(re.search(r"\d\s*[a-z]*\s*[x×]\s*\d", name.lower()))  # "6in x 9in": dimensions alone
+        if custom and "in" in name.lower():
+            w, h, unit = round(width / 72, 2), round(height / 72, 2), "length-inch"
+        else:
+            w, h, unit = round(width / 72 * 25.4), round(height / 72 * 25.4), "length-millimeter"
+        size = f"{format_decimal(w, locale=locale)} × {format_unit(h, unit, length='short', locale=locale)}"
+        return size if custom else f"{name}, {size}"
 
 
-def problem(name: str, value: str) -> str | None:
+@functools.lru_cache(maxsize=32)
+def _locale(language: str):
+    from babel import Locale
+
+    return tags.locale(language) or Locale("en")
+
+
+@functools.lru_cache(maxsize=32)
+def _babel_months(language: str) -> list[str]:
+    locale = _locale(language)
+    return [locale.months["format"]["wide"][n] for n in range(1, 13)]
+
+def problem(name: str, value) -> str | None:
     """What is wrong with a book's own text for the label `name` (None when nothing): its {placeholders}
-    must be those of the English label, `months` twelve words, `languages` pairs of code=name."""
-    import string
-
+    must be those of the English label, `months` twelve words, `languages` pairs of code=name; a
+    mapping gives plural forms (one:, few:, many:, other: …, CLDR's categories)."""
+    if isinstance(value, dict):
+        if name in OVERRIDE_ONLY:
+            return "must be text, not a mapping"
+        for category, text in value.items():
+            if category not in PLURAL_CATEGORIES:
+                return (f"has the plural form '{category}', which is not one of CLDR's categories "
+                        f"({', '.join(PLURAL_CATEGORIES)})")
+            if not isinstance(text, str) or not text.strip():
+                return f"must be text in its plural form '{category}'"
+            found = problem(name, text)
+            if found:
+                return f"({category}) {found}"
+        return None
     if name == "months":
         return None if len(value.split()) == 12 else "must be twelve month names separated by spaces"
     if name == "languages":
         bad = [pair for pair in value.split() if "=" not in pair.strip("=")]
         return f"must be pairs like en=English (not '{bad[0]}')" if bad else None
-    allowed = {field for _text, field, _spec, _conv in string.Formatter().parse(EN[name]) if field}
+    template = EN.get(name, "{day} {month} {year}")  # date, the only other label with placeholders
+    allowed = {field for _text, field, _spec, _conv in string.Formatter().parse(template) if field}
     try:
         fields = {field for _text, field, _spec, _conv in string.Formatter().parse(value) if field is not None}
         samples = {field: (1 if field in ("day", "year") else "x") for field in allowed}

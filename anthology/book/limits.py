@@ -10,14 +10,19 @@ import unicodedata
 MAX_MANIFEST_BYTES = 1_000_000      # book.yaml
 MAX_SOURCE_BYTES = 5_000_000        # a piece, chapter intro or preface
 MAX_LINE_CHARS = 50_000             # one line of a source (a paragraph written on one line included)
+MAX_BLOCK_CHARS = 100_000           # one paragraph or block: lines without a blank line between them
 MAX_WORD_CHARS = 1_000              # characters without a space or line break between them
 MAX_NESTING = 16                    # block quotes in quotes, lists in lists
 MAX_TREE_DEPTH = 48                 # elements inside elements in one piece (raw HTML, emphasis …)
 MAX_YAML_DEPTH = 32                 # mappings and lists inside each other in YAML
 
 # Characters XML 1.0 cannot carry at all, and the other control characters (C0 and C1) that have
-# no business in a book: everything in Unicode's Cc category but tab and line feed, plus U+FFFE/U+FFFF.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# no business in a book: everything in Unicode's Cc category but tab and line feed, unpaired
+# surrogates (a YAML escape can make one) and U+FFFE/U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+# A block for MAX_BLOCK_CHARS ends at a blank line; a list item, table row, heading or note begins one.
+_BLOCK_START = re.compile(r"^\s*(?:[-+*]\s|\d+[.)]\s|\||#|\[\^)")
 _LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
 _QUOTE = re.compile(r"^(?:[ ]{0,3}>)+")
 _LIST_ITEM = re.compile(r"^([ \t]*)(?:[-+*]|\d+[.)])[ \t]")
@@ -25,7 +30,42 @@ _LIST_ITEM = re.compile(r"^([ \t]*)(?:[-+*]|\d+[.)])[ \t]")
 
 def _name(char: str) -> str:
     names = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x0b": "vertical tab", "\x0c": "form feed"}
+    if "\ud800" <= char <= "\udfff":
+        return "an unpaired surrogate"
     return names.get(char) or unicodedata.name(char, "a control character")
+
+
+def carried_by_xml(code: int) -> bool:
+    """Whether XML 1.0 can carry the code point (and the book wants it: no C1 controls)."""
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF \
+        or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def forbidden_character(text: str) -> tuple[int, str] | None:
+    """(index, message) of the first character XML cannot carry in a text that is not a file's own
+    (a YAML value made by an escape such as "\\ud800"), else None."""
+    bad = _FORBIDDEN.search(text)
+    if bad is None:
+        return None
+    char = bad.group(0)
+    return bad.start(), (f"the character U+{ord(char):04X} ({_name(char)}) cannot be carried by XML "
+                         "(written as an escape?): delete it")
+
+
+def bad_references(text: str) -> list[tuple[int, str]]:
+    """(line, message) for every character reference (&#…;) to a code point XML cannot carry:
+    parsers would put U+FFFD in its place, or fail."""
+    found = []
+    for match in _CHAR_REF.finditer(text):
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        if not carried_by_xml(code):
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            what = f"U+{code:04X}" if code <= 0x10FFFF else "beyond Unicode"
+            kind = ", an unpaired surrogate" if 0xD800 <= code <= 0xDFFF else ""
+            found.append((line, f"column {column}: the character reference {match.group(0)} ({what}{kind}) "
+                                "names a character XML cannot carry: delete it"))
+    return found
 
 
 def text_problems(text: str, markdown: bool) -> list[tuple[int, str]]:
@@ -33,6 +73,8 @@ def text_problems(text: str, markdown: bool) -> list[tuple[int, str]]:
     block quotes or lists nested deeper than MAX_NESTING. Line numbers are 1-based in `text`."""
     found: list[tuple[int, str]] = []
     quoted = listed = False  # nesting is reported at its first line only
+    if markdown:
+        found += bad_references(text) + _long_blocks(text)
     for number, line in enumerate(text.split("\n"), start=1):
         bad = _FORBIDDEN.search(line)
         if bad:
@@ -59,6 +101,26 @@ def text_problems(text: str, markdown: bool) -> list[tuple[int, str]]:
                 listed = True
                 found.append((number, f"a list nested {len(item.group(1).expandtabs(4)) // 4 + 1} deep, more "
                                       f"than the limit of {MAX_NESTING}"))
+    return found
+
+
+def _long_blocks(text: str) -> list[tuple[int, str]]:
+    """(first line, message) of every paragraph or block longer than MAX_BLOCK_CHARS: laying out one
+    paragraph takes time that grows faster than its length (a 4 MB one would stall the print edition)."""
+    found = []
+    start, size = 0, 0
+    lines = text.split("\n")
+    for number, line in enumerate(lines + [""], start=1):
+        if not line.strip() or _BLOCK_START.match(line):
+            if size > MAX_BLOCK_CHARS:
+                found.append((start, f"a paragraph of {size:,} characters (lines {start}–{number - 1}), more "
+                                     f"than the limit of {MAX_BLOCK_CHARS:,}: break it into paragraphs "
+                                     "with blank lines"))
+            start, size = number, (len(line) if line.strip() else 0)
+        else:
+            if size == 0:
+                start = number
+            size += len(line) + 1
     return found
 
 

@@ -10,19 +10,27 @@ from anthology.book import glyphs
 from anthology.book import images
 from anthology.book import limits
 from anthology.book import stylesheet as own_stylesheet
+from anthology.book import styles
 from anthology.text import markup
 from anthology.book import schema
-from anthology.resources import resource
 from anthology.book import lengths
 from anthology.book import printers as presets
+from anthology.book import profiles
 from anthology.errors import Problems
-from anthology.book.labels import EN, Labels
+from anthology.book.labels import NAMES as LABEL_NAMES, Labels
 from anthology.book.labels import problem as label_problem
 from anthology.book.model import Book, Chapter, IndexTerm, Piece, PrintSettings
 from anthology.book.sources import LineDict, LineList, SourceError, parse_yaml, read_text, split_front_matter
 
 
 def slug(text: str) -> str:
+    """A file name or id from a text in any script: transliterated to Latin letters (anyascii, so
+    'письмо' -> 'pismo'), lower case, words joined by hyphens."""
+    text = str(text)
+    if not text.isascii():
+        from anyascii import anyascii
+
+        text = anyascii(text)
     text = re.sub(r"[^\w\s-]", "", text.lower(), flags=re.ASCII)
     return re.sub(r"[\s_-]+", "-", text).strip("-") or "book"
 
@@ -35,11 +43,21 @@ def load_book(manifest: Path) -> Book:
     loader = _Loader(root, manifest, problems)
     with markup.remembered_conversions():
         book = loader.load()
-    stylesheet = resource(root, "styles/book.css")
-    if stylesheet.parent.parent == root:  # the book's own stylesheet: data, checked like the rest
-        own_stylesheet.check(stylesheet, root, problems.add)
-    for path, line, char, families in glyphs.missing(loader.texts, stylesheet):
-        problems.add(path, line, glyphs.describe(char, families))
+    loader.check_anchor_links(book)
+    if book is not None:
+        for term in unused_index_terms(book):
+            forms = ", ".join(f"'{form}'" for form in term.forms)
+            problems.warn(manifest, term.line, f"the index term '{term.term}' occurs nowhere in the book "
+                                               f"(looked for {forms}): correct its forms: or remove it",
+                          "INDEX-UNUSED")
+    own = styles.own_sheet(root)
+    if own is not None:  # the book's own stylesheet: data, checked like the rest
+        own_stylesheet.check(own, root, problems.add)
+    if book is not None:
+        # which fonts the print edition adds for other scripts, and what none covers: a problem of the
+        # print edition only (build.py), never of the EPUB or the site
+        book.glyphs = glyphs.survey(loader.texts, styles.sheets(root, book.styles))
+        problems.warnings += glyphs.problems(book, "warning")
     problems.raise_if_any()
     book.sources = list(loader.texts)
     book.warnings = problems.warnings
@@ -51,6 +69,9 @@ class _Loader:
         self.root, self.manifest, self.problems = root, manifest, problems
         self.piece_ids: dict[Path, str] = {}
         self.texts: dict[Path, str] = {}  # every source text read, for the glyph check
+        self.language = "en"  # the book's, once the manifest is read
+        self.anchor_links: list[tuple[Path, int, str, str, str]] = []  # (file, line, as written, prefix, anchor)
+        self._read: dict[Path, str | None] = {}
 
     def report(self, path: Path, line: int | None, message: str) -> None:
         self.problems.add(path, line, message)
@@ -89,6 +110,12 @@ class _Loader:
     def read(self, path: Path) -> str | None:
         """The file's text, or None (and problems reported) when it cannot be read or breaks a
         limit of limits.py (control characters, absurd lines or words, nesting, size)."""
+        if path in self._read:
+            return self._read[path]
+        self._read[path] = self._read_once(path)
+        return self._read[path]
+
+    def _read_once(self, path: Path) -> str | None:
         manifest = path == self.manifest
         try:
             text = read_text(path, limits.MAX_MANIFEST_BYTES if manifest else limits.MAX_SOURCE_BYTES)
@@ -115,6 +142,7 @@ class _Loader:
             self.report(self.manifest, 1, "the manifest must be a YAML mapping with title:, language: and chapters:")
             return None
         meta = self.fields(data, schema.BOOK, self.manifest, "the manifest")
+        self.language = meta.get("language", "en")
         title = meta.get("title", "Untitled")
         chapters_data = data.get("chapters") if isinstance(data.get("chapters"), list) else []
         plans = self.plan_chapters(chapters_data)
@@ -136,6 +164,10 @@ class _Loader:
             elif cover:
                 for problem in images.problems(cover):
                     self.report(self.manifest, data.line_of("cover"), f"the cover image '{meta['cover']}' {problem}")
+        mode = meta.get("styles", "add")
+        if mode not in styles.MODES:
+            self.report(self.manifest, data.line_of("styles"), f"'styles' must be add (the book's styles/book.css "
+                        f"is loaded after the tool's) or replace (it is the only stylesheet), not '{mode}'")
         output = meta.get("output") or slug(title)
         if not re.match(r"^[\w.-]+$", output):
             self.report(self.manifest, data.line_of("output"), f"'output' must be a plain file name without folders (got '{output}')")
@@ -147,13 +179,13 @@ class _Loader:
             description=meta.get("description"), cover=cover, preface=preface,
             index=self.index(data.get("index")), print=self.print_settings(data.get("print")),
             labels=self.labels(meta.get("language", "en"), data.get("labels")),
-            lines=_lines(data),
+            lines=_lines(data), styles=mode if mode in styles.MODES else "add",
         )
 
     def plan_chapters(self, chapters_data: list) -> list[tuple]:
         """First pass: every chapter's keys and every piece's path, so links can be resolved."""
         plans = []
-        seen_ids: dict[str, Path] = {}
+        seen_ids: dict[str, tuple[Path, str]] = {}
         for n, item in enumerate(chapters_data):
             line = chapters_data.line_of(n) if isinstance(chapters_data, LineList) else None
             if not isinstance(item, LineDict):
@@ -187,16 +219,60 @@ class _Loader:
                 if path in self.piece_ids:
                     self.report(self.manifest, entry_line, f"the piece '{target}' is listed twice")
                     continue
-                piece_id = overrides.get("id") if isinstance(overrides.get("id"), str) else slug(path.stem)
-                piece_id = slug(piece_id)
-                if piece_id in seen_ids or piece_id in RESERVED_IDS or piece_id.startswith("chapter-"):
-                    self.report(self.manifest, entry_line, f"the piece id '{piece_id}' is used twice or reserved: give it another id: or file name")
+                given = overrides.get("id") if isinstance(overrides.get("id"), str) else self.front_id(path)
+                piece_id = slug(given or path.stem)
+                where = "its id:" if given else f"its file name '{path.name}'"
+                if piece_id in seen_ids:
+                    other, other_where = seen_ids[piece_id]
+                    self.report(self.manifest, entry_line,
+                                f"the piece '{target}' gets the id '{piece_id}' (from {where}), which "
+                                f"'{self.problems.display(other)}' already has (from {other_where}): give one "
+                                "of them another id: in its front matter, or another file name")
                     continue
-                seen_ids[piece_id] = path
+                if piece_id in RESERVED_IDS or piece_id.startswith("chapter-"):
+                    self.report(self.manifest, entry_line, f"the piece id '{piece_id}' (from {where}) is reserved "
+                                "for a part of the book: give the piece another id: or file name")
+                    continue
+                seen_ids[piece_id] = (path, where)
                 self.piece_ids[path] = piece_id
                 pieces.append((path, piece_id, overrides))
             plans.append((item, meta, pieces))
         return plans
+
+    def front_id(self, path: Path) -> str | None:
+        """The id: of a piece's front matter, if it has one (problems are reported when it is read)."""
+        text = self.read(path)
+        if text is None:
+            return None
+        try:
+            front, _body, _line = split_front_matter(text)
+            data = parse_yaml(front, first_line=2) if front is not None else None
+        except SourceError:
+            return None
+        value = data.get("id") if isinstance(data, dict) else None
+        return str(value).strip() if isinstance(value, (str, int)) and str(value).strip() else None
+
+    def check_anchor_links(self, book: Book | None) -> None:
+        """Every link to #anchor (in the same text or another piece) finds an id there."""
+        if book is None:
+            return
+        texts = {piece.id: piece.body for piece in book.pieces}
+        texts.update({chapter.id: chapter.intro for chapter in book.chapters})
+        texts.update({"preface": book.preface, "rights": book.rights})
+        ids: dict[str, set[str]] = {}
+        for path, line, target, prefix, anchor in self.anchor_links:
+            if prefix not in ids:
+                fragment = texts.get(prefix)
+                html = (fragment.html + "".join(h for _n, h in fragment.notes)) if fragment else ""
+                ids[prefix] = set(re.findall(r'\bid="([^"]+)"', html))
+                if fragment:
+                    ids[prefix] |= {f"{prefix}-note-{n}" for n, _h in fragment.notes}
+                ids[prefix] |= {f"{prefix}-title", prefix}  # the piece's (or chapter's) own title
+            wanted = markup.anchor_id(prefix, anchor)
+            if prefix in texts and wanted not in ids[prefix] and anchor not in ids[prefix]:
+                self.report(path, line, f"the link '{target}' points to '#{anchor}', which is no heading or id "
+                                        f"in {'this text' if target.startswith('#') else target.split('#')[0]}: "
+                                        "link to a heading's text or an {: #id } written there")
 
     def chapter(self, number: int, plan: tuple) -> Chapter:
         item, meta, piece_plans = plan
@@ -243,8 +319,11 @@ class _Loader:
         if "title" not in meta:
             return None
         kind = meta.get("kind", "article")
-        fragment = self.markdown_text(body, path, body_line, piece_id, kind=kind)
+        fragment = self.markdown_text(body, path, body_line, piece_id, kind=kind,
+                                      language=meta.get("language") or self.language)
         meta.pop("id", None)
+        if meta.get("language") == self.language:
+            meta.pop("language")
         return Piece(id=piece_id, path=path, kind=kind, body=fragment, **{k: v for k, v in meta.items() if k != "kind"})
 
     def markdown_file(self, path: Path, prefix: str):
@@ -260,8 +339,11 @@ class _Loader:
             self.report(path, 1, "this file takes no front matter: remove the '---' block")
         return self.markdown_text(body, path, body_line, prefix)
 
-    def markdown_text(self, text: str, path: Path, first_line: int, prefix: str, kind: str = "article"):
+    def markdown_text(self, text: str, path: Path, first_line: int, prefix: str, kind: str = "article",
+                      language: str | None = None):
         ctx = markup.Context(
+            language=language or self.language,
+            anchor_link=lambda line, target, into, anchor: self.anchor_links.append((path, line, target, into, anchor)),
             source=path, first_line=first_line, root=self.root, id_prefix=prefix,
             report=lambda line, message: self.report(path, line, message),
             piece_for=lambda p: self.piece_ids.get(Path(p).resolve()), kind=kind,
@@ -276,11 +358,11 @@ class _Loader:
         terms = []
         for n, item in enumerate(data):
             if isinstance(item, str) and item.strip():
-                terms.append(IndexTerm(item.strip(), [item.strip()]))
+                terms.append(IndexTerm(item.strip(), [item.strip()], data.line_of(n)))
             elif isinstance(item, LineDict):
                 meta = self.fields(item, schema.INDEX_TERM, self.manifest, "an index term")
                 if "term" in meta:
-                    terms.append(IndexTerm(meta["term"], meta.get("forms") or [meta["term"]]))
+                    terms.append(IndexTerm(meta["term"], meta.get("forms") or [meta["term"]], data.line_of(n)))
             else:
                 self.report(self.manifest, data.line_of(n), "an index entry must be a term, or a mapping with term: and forms:")
         return terms
@@ -289,9 +371,15 @@ class _Loader:
         overrides = {}
         if isinstance(data, LineDict):
             for name, value in data.items():
-                if name not in EN:
+                if name not in LABEL_NAMES:
                     self.report(self.manifest, data.line_of(name),
-                                f"unknown label '{name}' under labels: (known: {', '.join(EN)})")
+                                f"unknown label '{name}' under labels: (known: {', '.join(LABEL_NAMES)})")
+                elif isinstance(value, dict) and not label_problem(name, value):
+                    overrides[name] = dict(value)
+                elif isinstance(value, dict):
+                    bad = next((k for k in value if label_problem(name, {k: value[k]})), None)
+                    line = value.line_of(bad) if bad is not None and isinstance(value, LineDict) else data.line_of(name)
+                    self.report(self.manifest, line, f"the label '{name}' {label_problem(name, value)}")
                 elif not isinstance(value, str) or not value.strip():
                     self.report(self.manifest, data.line_of(name), f"the label '{name}' must be text")
                 elif label_problem(name, value):
@@ -319,20 +407,28 @@ class _Loader:
         }
         converters["printer"] = lambda v: setattr(settings, "printer", _printer(v))
         converters["grayscale"] = lambda v: setattr(settings, "grayscale", v)
+        converters["pdf-x"] = lambda v: setattr(settings, "pdf_x", _pdf_x(v))
+        converters["output-intent"] = lambda v: setattr(settings, "output_intent", profiles.resolve(v, self.root))
         # the preset first: every other key of print: overrides what it sets
         for name, value in sorted(meta.items(), key=lambda item: item[0] != "printer"):
             try:
                 converters[name](value)
                 if name == "printer":
                     settings.grayscale = presets.PRESETS[settings.printer].grayscale
+                    settings.pdf_x = presets.PRESETS[settings.printer].pdf_x
             except ValueError as exc:
                 self.report(self.manifest, data.line_of(name), f"print: {name}: {exc}")
                 continue
             problem = limits.print_problem(name, getattr(settings, name, None))
             if problem:
                 self.report(self.manifest, data.line_of(name), f"print: {name}: '{value}' {problem}")
+        if settings.pdf_x and settings.output_intent is None:
+            settings.output_intent = profiles.SHIPPED[profiles.DEFAULT]
+        if not settings.pdf_x:
+            settings.output_intent = None
         if settings.printer:
             preset = presets.PRESETS[settings.printer]
+            settings.pdf_x_interior = bool(preset.pdf_x and settings.pdf_x)
             if not preset.prints(settings.trim):
                 where = "trim" if "trim" in data else "printer"
                 width, height = (v / 72 for v in settings.trim)
@@ -340,6 +436,25 @@ class _Loader:
                             f"print: trim: {preset.service} does not print {settings.trim_name} "
                             f"({width:.2f} × {height:.2f} in); it prints {preset.describe_trims()}")
         return settings
+
+
+def unused_index_terms(book: Book) -> list[IndexTerm]:
+    """The manifest's index terms none of whose forms occurs in the book's texts (a search of their
+    text, headings left out as the index leaves them out; `anthology check` reports them too)."""
+    if not book.index:
+        return []
+    forms = sorted({form for term in book.index for form in term.forms}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
+    texts = [book.preface] + [c.intro for c in book.chapters] + [p.body for p in book.pieces]
+    found: set[str] = set()
+    for fragment in texts:
+        if fragment is None:
+            continue
+        for html in [fragment.html] + [note for _n, note in fragment.notes]:
+            text = re.sub(r"<h[1-6][^>]*>.*?</h[1-6]>", " ", html, flags=re.S)
+            text = re.sub(r"<[^>]+>", "", text).replace("&amp;", "&")
+            found.update(pattern.findall(text))
+    return [term for term in book.index if not found.intersection(term.forms)]
 
 
 def _lines(data: LineDict) -> dict[str, int]:
@@ -363,6 +478,16 @@ def _printer(value: str) -> str:
     name = str(value).strip().lower()
     if name not in presets.PRESETS:
         raise ValueError(f"'{value}' is not a printer this tool knows: use {', '.join(presets.PRESETS)}")
+    return name
+
+
+def _pdf_x(value: str) -> str | None:
+    name = str(value).strip().lower().replace("pdf/", "").replace("pdfx", "x")
+    if name in ("none", "no", ""):
+        return None
+    if name not in profiles.VARIANTS:
+        raise ValueError(f"'{value}' is not a PDF/X variant this tool writes: use {', '.join(profiles.VARIANTS)} "
+                         "or none")
     return name
 
 

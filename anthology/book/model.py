@@ -31,7 +31,8 @@ class Piece:
     source: str | None = None
     date: dt.date | None = None
     url: str | None = None
-    original_language: str | None = None
+    original_language: str | None = None  # the language it was translated from
+    language: str | None = None  # the language it is written in (None: the book's)
     credits: str | None = None
     body: Fragment | None = None
     chapter: "Chapter | None" = None
@@ -57,6 +58,7 @@ class Chapter:
 class IndexTerm:
     term: str
     forms: list[str]
+    line: int | None = None  # its line in the manifest
 
 
 @dataclass
@@ -74,6 +76,9 @@ class PrintSettings:
     barcode: bool = True  # leave the barcode area clear on the back of the cover wrap
     printer: str | None = None  # a preset of anthology/print/presets.py: kdp, lulu, ingramspark, copyshop
     grayscale: bool = False  # every image and colour of the print PDF and the zine in gray
+    pdf_x: str | None = None  # x-1a, x-3 or x-4: the press PDF and the cover wrap as PDF/X (print/pdfx.py)
+    pdf_x_interior: bool = False  # the interior <name>.pdf too (a printer's preset that asks for PDF/X)
+    output_intent: object = None  # book.profiles.OutputIntent of a PDF/X
 
 
 @dataclass
@@ -99,6 +104,15 @@ class Book:
     sources: list[Path] = field(default_factory=list)  # every text file read: manifest, pieces, intros, preface
     lines: dict[str, int] = field(default_factory=dict)  # manifest line of each key ("cover", "print.trim")
     warnings: list = field(default_factory=list)  # Problems that do not stop the build (an alt text still TODO)
+    styles: str = "add"  # the book's styles/book.css adds to the tool's, or "replace"s it (book/styles.py)
+    glyphs: object = None  # book/glyphs.Survey: the print edition's fonts for other scripts, what none covers
+
+    @property
+    def direction(self) -> str:
+        """'rtl' for a book in a language written right to left (he, ar, fa…), else 'ltr'."""
+        from anthology.book import direction
+
+        return direction.of(self.language)
 
     @property
     def pieces(self) -> list[Piece]:

@@ -27,6 +27,7 @@ class Preset:
     refuses: tuple[str, ...] = ()  # of "bookmarks", "links", "metadata"
     grayscale: bool = False  # the preset's default for print: grayscale
     bleed: bool = True  # whether the interior may have bleed at all
+    pdf_x: str | None = None  # the PDF/X its file creation guide asks for (interior and cover)
 
     def inside_margin(self, pages: int) -> float:
         for limit, margin in self.inside:
@@ -71,7 +72,7 @@ PRESETS = {
     "ingramspark": Preset(
         "ingramspark", "IngramSpark", bleed_inside=False,
         inside=((UNLIMITED, 0.5),), outside=0.5, outside_bleed=0.5, pages=(18, 1200),
-        trim_range=((4.0, 8.5), (6.0, 11.69))),
+        trim_range=((4.0, 8.5), (6.0, 11.69)), pdf_x="x-1a"),  # PDF/X-1a:2001 (docs/printers-pdfx.md)
     "copyshop": Preset(
         "copyshop", "a copy shop", bleed_inside=False,
         inside=((UNLIMITED, 0.25),), outside=0.25, outside_bleed=0.25, pages=None,

@@ -32,6 +32,8 @@ BOOK = {
     "preface": Key("path", help="a Markdown file with the preface"),
     "index": Key("list", help="terms of the index of names and places"),
     "print": Key("mapping", help="print settings (see PRINT below)"),
+    "styles": Key("text", help="add (default): the book's styles/book.css is loaded after the tool's, its rules "
+                               "win; replace: the book's stylesheet is the only one"),
     "labels": Key("mapping", help="the tool's own words in the book's language, e.g. contents: Inhalt"),
     "chapters": Key("list", True, "the themed chapters in reading order"),
 }
@@ -51,7 +53,8 @@ PIECE = {
     "source": Key("text", help="where the piece first appeared"),
     "date": Key("date", help="original date, YYYY-MM-DD"),
     "url": Key("text"),
-    "original_language": Key("language"),
+    "language": Key("language", help="the language the piece is written in (default: the book's)"),
+    "original_language": Key("language", help="the language the piece was translated from"),
     "credits": Key("text", help="free text: thanks, permissions"),
     "id": Key("text", help="the piece's id (default: the file name); used in EPUB file names and --piece"),
 }
@@ -77,6 +80,10 @@ PRINT = {
     "grayscale": Key("bool", help="every image and colour of the print PDF and the zine in gray"),
     "zine-back": Key("text", help="the zine's outside back cover: description (default: description, "
                                   "publisher and date) or blank"),
+    "pdf-x": Key("text", help="the press PDF (and the cover wrap, and the interior where the printer's preset asks "
+                              "for it) as PDF/X: x-1a, x-3, x-4 or none (the default; docs/pdfx.md)"),
+    "output-intent": Key("text", help="the CMYK printing condition of a PDF/X: fogra39 (the default), gracol, swop "
+                                      "or the printer's own profile, a .icc file inside the book"),
 }
 
 ZINE_BACKS = ("description", "blank")
@@ -110,9 +117,12 @@ def check_value(key: Key, value) -> tuple[object, str | None]:
                 pass
         return None, f"must be a date written YYYY-MM-DD (got '{value}')"
     if kind == "language":
-        if isinstance(value, str) and BCP47.match(value.strip()):
+        from anthology.book import languages
+
+        found = languages.problem(value)
+        if found is None:
             return value.strip(), None
-        return None, f"must be a BCP 47 language tag such as en, en-GB or kk-Cyrl (got '{value}')"
+        return None, f"must be a BCP 47 language tag such as en, en-GB or kk-Cyrl (got '{value}'): {found}"
     if kind == "kind":
         if value in KINDS:
             return value, None

@@ -68,6 +68,21 @@ def _timestamp(loader: _Loader, node: yaml.ScalarNode):
         return loader.construct_scalar(node)
 
 
+class Uncarriable(yaml.MarkedYAMLError):
+    pass
+
+
+def _string(loader: _Loader, node: yaml.ScalarNode) -> str:
+    """A string, unless an escape made a character XML cannot carry ("\\ud800", "\\x01"): an
+    error at its line, where it would otherwise end the build in an encoding error."""
+    value = loader.construct_scalar(node)
+    bad = limits.forbidden_character(value)
+    if bad is not None:
+        raise Uncarriable(None, None, bad[1], node.start_mark)
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _string)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)

@@ -50,7 +50,8 @@ def _write(book, session, breaks, cover_png) -> Path:
     from anthology.text import index
 
     label = source.print_label(book)
-    extras = epub.EpubExtras(print_edition=f"{book.title}, print edition ({label}), {book.output}.pdf")
+    extras = epub.EpubExtras(print_edition=book.labels.format(
+        "print_source", title=book.title, trim=label, file=f"{book.output}.pdf"))
     extras.page_breaks, extras.page_labels = pagelist.from_breaks(book, breaks)
     extras.cover_png = cover_png
     session.progress("writing the EPUB")

@@ -16,7 +16,6 @@ from markupsafe import Markup
 
 from anthology.epub import ace
 from anthology.text import fragments
-from anthology import templating as templates
 from anthology.text.markup import IMAGE_TYPES
 from anthology.book import stylesheet
 from anthology.book.model import Book
@@ -92,12 +91,21 @@ def xhtml(env, book: Book, doc: Document, breaks: list[tuple[str, int, str]] | N
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def _epub_types(root):
-    """Templates and fragments write data-epub-type (HTML has no namespaces); XHTML gets epub:type."""
+    """Templates and fragments write data-epub-type (HTML has no namespaces); XHTML gets epub:type,
+    and xml:lang beside every lang (EPUB reading systems of XHTML read either)."""
     for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
         value = element.attrib.pop("data-epub-type", None)
         if value:
             element.set(f"{{{OPS}}}type", value)
+        lang = element.get("lang")
+        if lang is not None and element.get(XML_LANG) is None:
+            element.set(XML_LANG, lang)
     return root
 
 
@@ -163,9 +171,11 @@ def nav_document(env, book: Book, extras: EpubExtras, index_entries, has_cover: 
 
 
 def epub_css(book: Book) -> bytes:
-    css = templates.resource(book.root, "styles/book.css").read_text(encoding="utf-8")
-    css = re.sub(r"/\* print-fonts:start \*/.*?/\* print-fonts:end \*/", "", css, flags=re.S)
-    return _without_page_rules(_without_comments(css)).encode("utf-8")
+    """The EPUB's and the site's stylesheet: the tool's rules, then the book's (book/styles.py), without
+    print fonts and @page rules."""
+    from anthology.book import styles
+
+    return _without_page_rules(_without_comments(styles.epub_text(book.root, book.styles))).encode("utf-8")
 
 
 _COMMENT_OR_STRING = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')|/\*.*?\*/", re.S)
@@ -226,6 +236,8 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     pub.set_identifier(book.identifier)
     pub.set_title(book.title)
     pub.set_language(book.language)
+    if book.direction == "rtl":  # a book in Hebrew, Arabic, Persian…: its pages turn from right to left
+        pub.set_direction("rtl")
     pub.add_prefix("a11y", "http://www.idpf.org/epub/vocab/package/a11y/#")
     for n, name in enumerate(book.authors, start=1):
         pub.add_author(name, uid=f"aut-{n}", role="aut")
@@ -242,7 +254,7 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     if book.subtitle:
         pub.add_metadata("DC", "title", book.subtitle, {"id": "subtitle"})
         pub.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
-    rights = "See the rights page." if not book.rights else "".join(fragments.parse(book.rights.html).itertext())
+    rights = book.labels.rights_see if not book.rights else "".join(fragments.parse(book.rights.html).itertext())
     pub.add_metadata("DC", "rights", " ".join(rights.split()))
     if extras.print_edition:
         pub.add_metadata("DC", "source", extras.print_edition)
@@ -310,7 +322,16 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     writer = _Writer(str(target), pub, {"mtime": modified, "epub3_landmark": False, "epub2_guide": False,
                                         "raise_exceptions": True})
     writer.process()
-    writer.write()
+    try:
+        writer.write()
+    except BaseException:  # a full disk: ebooklib leaves its zip open, closed (and failing again) at exit
+        out = getattr(writer, "out", None)
+        if out is not None:
+            try:
+                out.close()
+            except (OSError, ValueError):
+                pass
+        raise
 
 
 class _Writer(epub.EpubWriter):
@@ -358,12 +379,9 @@ def _accessibility(pub, book: Book, has_pages: bool) -> None:
     for feature in features:
         meta("schema:accessibilityFeature", feature)
     meta("schema:accessibilityHazard", "none")
-    summary = ("This publication has a structured table of contents, semantic markup for its parts, "
-               "notes as linked footnotes" + (", text alternatives for every image" if has_images else "")
-               + (", and the page numbers of its print edition" if has_pages else "") + ". "
-               f"It is made to pass EPUBCheck and Ace by DAISY {ace.TESTED_VERSION} (the accessibility checker "
-               "for EPUB) with no violation.")
+    labels = book.labels  # in the book's language, as the package's xml:lang says
+    summary = labels.format("a11y_summary", images=labels.a11y_images if has_images else "",
+                            pages=labels.a11y_pages if has_pages else "", ace=ace.TESTED_VERSION)
     meta("schema:accessibilitySummary", summary)
     pub.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
-    meta("a11y:certifiedBy", f"anthology (automated checks: EPUBCheck, Ace by DAISY {ace.TESTED_VERSION}, "
-                             "alt text, language, structure)")
+    meta("a11y:certifiedBy", labels.format("a11y_certified", ace=ace.TESTED_VERSION))

@@ -1,7 +1,9 @@
-"""HTML (.html) -> Draft, sanitised: no script, style, handler or remote image gets through; local and
-inline (data:) images are taken in, remote ones reported and not fetched; footnotes are recognised.
+"""HTML (.html, .xhtml) -> Draft, sanitised: no script, style, handler or remote image gets through;
+local and inline (data:) images are taken in, remote ones reported and not fetched; footnotes are
+recognised, also in the file the note links point at; verse, the title, headings and languages kept.
 
-`finish()` is also the last step of the Word importer: both give the same cleaned body HTML.
+`finish()` is also the last step of the Word, OpenDocument and EPUB importers: all give the same
+cleaned body HTML.
 """
 
 from __future__ import annotations
@@ -9,136 +11,215 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Callable
 from urllib.parse import unquote
 
 from lxml import etree, html as lxml_html
 
 from anthology.importers import Draft, Unreadable
-from anthology.text.sanitize import DROPPED, remove_element, sanitize
+from anthology.importers import archive as archives, encoding, footnotes, structure, verse, webpage
+from anthology.importers.footnotes import NOTE_TOKEN  # noqa: F401 (the Markdown writer's token)
+from anthology.text.sanitize import ALLOWED, DROPPED, remove_element, sanitize
 
 TODO_ALT = "TODO: describe this image"
-NOTE_TOKEN = "ANTHOLOGYNOTEREF{}X"  # stands for a footnote call until the Markdown is written
+COMMENT_TOKEN = "ANTHOLOGYCOMMENT{}X"  # stands for a reviewer's comment until the Markdown is written
 _IMAGE_TYPES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif", ".svg": ".svg"}
 _DATA_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/svg+xml": ".svg"}
 _REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)
 _KEPT_LINK = re.compile(r"^(https?:|mailto:)", re.I)
-_NOTE_TEXT = re.compile(r"^\W{0,2}(\d{1,3}|[ivxlc]{1,6}|[*†‡§])\W{0,2}$", re.I)
-_BACKLINK_TEXT = {"↑", "↩", "↩︎", "^", "back", "return"}
+_PATH_LIKE = re.compile(r"^([a-z]:[\\/]|\\\\|/|~/|file:|https?:|www\.)|\.(jpe?g|png|gif|bmp|tiff?|webp|svg|emf|wmf)$",
+                        re.I)
+_NOT_HTML = (b"PK\x03\x04", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0", b"{\\rtf")
+
+# a sibling document's path (relative to this one) -> its bytes, or None when it is not there
+Loader = Callable[[str], "bytes | None"]
 
 
-def read(path: Path) -> Draft:
+def read(path: Path, whole_page: bool = False) -> Draft:
     try:
         data = path.read_bytes()
-        document = lxml_html.document_fromstring(data) if data.strip() else None
-    except (OSError, etree.ParserError, ValueError) as exc:
-        raise Unreadable(f"{path}: cannot read it as HTML: {exc}") from None
-    if document is None:
-        raise Unreadable(f"{path}: the file is empty")
+    except OSError as exc:
+        raise Unreadable(f"{path}: cannot read it: {exc.strerror}") from None
+    folder = path.parent.resolve()
+
+    def sibling(name: str) -> bytes | None:
+        target = (path.parent / unquote(name)).resolve()
+        if folder not in target.parents or not target.is_file() or target.suffix.lower() not in (".html", ".htm", ".xhtml"):
+            return None
+        return target.read_bytes()
+
+    return read_document(data, path, sibling, path.parent.resolve(), whole_page=whole_page)
+
+
+def read_document(data: bytes, path: Path, sibling: Loader, image_folder: Path | None,
+                  images: dict[str, bytes] | None = None, image_loader=None, whole_page: bool = True) -> Draft:
+    """One HTML document (a file, or an EPUB's member named by path) -> Draft; a web site's page is cut
+    to its main text unless whole_page."""
+    document, decoded = _parse(data, path)
+    draft_language = _language(document)
     title = _meta(document, "title") or _first_text(document, "//head/title")
     authors = [a.strip() for a in re.split(r";", _meta(document, "author") or "") if a.strip()]
-    body = document.find("body")
+    title = webpage.page_title(title, document)
+    extracted = None
+    if not whole_page and webpage.is_web_page(document):
+        body, kept, total = webpage.main_text(document)
+        extracted = (f"main text: {kept:,} of the page's {total:,} words kept by readability-lxml (navigation, "
+                     "sidebars and banners left out; --whole-page keeps everything)")
+    else:
+        body = document.find("body")
     if body is None:
         body = document
     root = lxml_html.fragment_fromstring("<div></div>")
     root.text, body.text = body.text, None
     for child in list(body):
         root.append(child)
-    heading = root.find(".//h1")
-    if heading is not None and (not title or " ".join("".join(heading.itertext()).split()) == title):
-        title = " ".join("".join(heading.itertext()).split()) or title
-        remove_element(heading)
-    draft = finish(root, path, {})
-    draft.title, draft.authors = title or None, authors
+    title, subtitle, dropped = structure.take_title(root, title)
+    parsed: dict[str, dict | None] = {}
+
+    def resolve(href: str) -> dict | None:
+        if href not in parsed:
+            other = sibling(href)
+            parsed[href] = None
+            if other is not None:
+                try:
+                    tree, _ = _parse(other, PurePosixPath(href))
+                except Unreadable:
+                    tree = None
+                if tree is not None:
+                    parsed[href] = {el.get("id"): el for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}
+        return parsed[href]
+
+    draft = finish(root, path, images if images is not None else {}, resolve=resolve,
+                   image_folder=image_folder, image_loader=image_loader)
+    draft.title, draft.authors, draft.subtitle = title or None, authors, subtitle
+    draft.language = draft_language
+    draft.findings[:0] = dropped
+    if extracted:
+        draft.findings.insert(0, extracted)
+        draft.checks.append("the page was cut to its main text: check that nothing of the article is missing "
+                            "(import again with --whole-page to keep the whole page)")
+    if decoded.how == "guessed":
+        draft.checks.append(f"the file does not say its encoding: it was read as {decoded.encoding} (a guess by "
+                            "charset-normalizer): check its accented and non-Latin letters")
+        draft.findings.insert(0, f"encoding: {decoded.encoding}, guessed")
+    else:
+        draft.findings.insert(0, f"encoding: {decoded.encoding} ({decoded.how})")
     return draft
 
 
-def finish(root, source: Path, images: dict[str, bytes]) -> Draft:
-    """Clean a body tree in place and return the Draft: images, footnotes, links, sanitising."""
+def _parse(data: bytes, path) -> tuple[object, encoding.Decoded]:
+    """The document tree of HTML bytes; Unreadable for what is not HTML or declares XML entities."""
+    if not data.strip():
+        raise Unreadable(f"{path}: the file is empty")
+    if data.lstrip().startswith(_NOT_HTML) or b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Unreadable(f"{path}: this is not an HTML file (its content is binary: another format under an "
+                         "HTML name?)")
+    decoded = encoding.decode(data)
+    if decoded is None:
+        raise Unreadable(f"{path}: cannot tell the file's character encoding: save it as UTF-8")
+    text = decoded.text
+    if re.search(r"<!ENTITY", text[:100_000], re.I):
+        raise Unreadable(f"{path}: the file declares XML entities (<!ENTITY …>), which can explode in size "
+                         "(an XML bomb) or read other files: remove its <!DOCTYPE …> block")
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        document = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise Unreadable(f"{path}: cannot read it as HTML: {exc}") from None
+    return document, decoded
+
+
+def _language(document) -> str | None:
+    for element in (document, document.find("body")):
+        if element is None:
+            continue
+        lang = element.get("lang") or element.get("xml:lang")
+        if lang and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang.strip()):
+            return lang.strip()
+    return None
+
+
+def finish(root, source: Path, images: dict[str, bytes], resolve=None, image_folder: Path | None = None,
+           image_loader=None) -> Draft:
+    """Clean a body tree in place and return the Draft: footnotes, verse, images, links, headings,
+    sanitising; what was found and lost goes to draft.findings."""
     draft = Draft(images=images)
     dropped = sorted({el.tag for el in root.iter() if isinstance(el.tag, str) and el.tag.lower() in DROPPED})
     handlers = sum(1 for el in root.iter() if isinstance(el.tag, str)
                    for name in el.attrib if name.lower().startswith("on"))
-    notes = _take_footnotes(root)
-    _take_images(root, source, draft)
-    sanitize(root)
-    _unwrap_local_links(root, draft)
+    notes, lost = footnotes.take(root, resolve)
+    stanzas, lines = verse.mark(root)
+    for holder in [root] + notes:
+        _keep_languages(holder)
+        _take_images(holder, source, draft, image_folder, image_loader)
+        sanitize(holder)
+        _unwrap_local_links(holder, draft)
     _captions(root)
-    for anchor in root.xpath(".//a[not(@href)]"):
-        anchor.drop_tag()
+    shifted = structure.shift_headings(root)
+    for holder in [root] + notes:
+        for anchor in holder.xpath(".//a[not(@href)]"):
+            anchor.drop_tag()
     if dropped:
         draft.checks.append(f"removed from the text: {', '.join(f'<{t}>' for t in dropped)} (not allowed in the book)")
+        draft.findings.append(f"dropped: {', '.join(f'<{t}>' for t in dropped)}")
     if handlers:
         draft.checks.append(f"removed {handlers} event handler attribute{'s' if handlers != 1 else ''} (on…=)")
+    draft.findings.append(f"notes: {len(notes)} found" + (f", {len(lost)} lost" if lost else ""))
+    for item in lost:
+        draft.checks.append(item)
+        draft.findings.append(f"note lost: {item}")
+    if stanzas:
+        draft.findings.append(f"verse: {stanzas} stanza{'s' if stanzas != 1 else ''}, {lines} line{'s' if lines != 1 else ''}")
+        if _all_verse(root):
+            draft.kind = "lyrics"
+    if shifted:
+        draft.findings.append("headings: " + ", ".join(f"{a} -> {b}" for a, b in sorted(shifted.items()))
+                              + " (the first level under the title is ##)")
+    inner = structure.languages(root)
+    if inner:
+        draft.findings.append("languages marked in the text: " + ", ".join(inner))
     draft.html = _serialize(root)
     draft.notes = [_serialize(note) for note in notes]
     return draft
 
 
-# --- footnotes ------------------------------------------------------------------------------------
-
-def _take_footnotes(root) -> list:
-    """Replace each footnote call with a token and take the notes out; returns the notes in order."""
-    ids = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
-    order: dict[str, int] = {}
-    notes = []
-    for anchor in list(root.iter("a")):
-        href = anchor.get("href") or ""
-        target = ids.get(href[1:]) if href.startswith("#") else None
-        text = "".join(anchor.itertext()).strip()
-        marked = (anchor.getparent() is not None and anchor.getparent().tag == "sup") or \
-            any(word in (anchor.get("class") or "") + (anchor.get("role") or "") for word in ("footnote-ref", "noteref")) \
-            or "noteref" in " ".join(v for k, v in anchor.attrib.items() if k.endswith("type"))
-        if target is None or not marked or not _NOTE_TEXT.match(text) or target.tag in ("h1", "h2", "h3", "h4"):
+def _all_verse(root) -> bool:
+    """Nothing but verse (and no headings) in the body: the piece is a poem or a song."""
+    if (root.text or "").strip():
+        return False
+    for child in root:
+        if not isinstance(child.tag, str):
             continue
-        key = href[1:]
-        if key not in order:
-            order[key] = len(order) + 1
-            notes.append(_note_content(target, anchor.get("id")))
-        call = anchor.getparent() if anchor.getparent().tag == "sup" and len(anchor.getparent()) == 1 \
-            and not (anchor.getparent().text or "").strip() else anchor
-        token = NOTE_TOKEN.format(order[key])
-        call.text, call.tail = None, token + (call.tail or "")
-        remove_element(call)
-    for container in root.xpath(".//section|.//div|.//ol|.//aside|.//footer"):
-        if container.getparent() is not None and _empty(container):
-            container.getparent().remove(container)
-    return notes
+        if child.tag == "div" and child.get("class") == "verse":
+            continue
+        if "".join(child.itertext()).strip() or child.find(".//img") is not None:
+            return False
+    return True
 
 
-def _note_content(target, ref_id: str | None):
-    """The note's content as a <div>, without its back link; the note is removed from the body."""
-    for back in list(target.iter("a")):
-        href = back.get("href") or ""
-        if (ref_id and href == f"#{ref_id}") or "".join(back.itertext()).strip() in _BACKLINK_TEXT:
-            remove_element(back)
-    holder = lxml_html.fragment_fromstring("<div></div>")
-    if target.tag in ("li", "aside", "div", "section", "p", "span"):
-        holder.text = target.text
-        for child in list(target):
-            holder.append(child)
-        if target.tag in ("p", "span"):
-            wrapped = etree.SubElement(holder, "p")
-            wrapped.text, holder.text = holder.text, None
-            for child in list(holder)[:-1]:
-                wrapped.append(child)
-    if target.getparent() is not None:
-        target.getparent().remove(target)
-    return holder
-
-
-def _empty(element) -> bool:
-    return not "".join(element.itertext()).strip() and element.find(".//img") is None
+def _keep_languages(root) -> None:
+    """xml:lang becomes lang; an element the book does not keep but that says its language (Standard
+    Ebooks' <dfn xml:lang="ru-Latn">) becomes a <span> that keeps it."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        lang = element.attrib.pop("xml:lang", None) or element.attrib.pop("{http://www.w3.org/XML/1998/namespace}lang", None)
+        if lang and not element.get("lang"):
+            element.set("lang", lang)
+        if element.get("lang") and element.tag.lower() not in ALLOWED and element.tag.lower() not in DROPPED:
+            element.tag = "span"
 
 
 # --- images -------------------------------------------------------------------------------------
 
-def _take_images(root, source: Path, draft: Draft) -> None:
-    """Every <img> becomes a provisional name in draft.images, or goes (and is reported)."""
+def _take_images(root, source: Path, draft: Draft, folder: Path | None = None, loader=None) -> None:
+    """Every <img> becomes a provisional name in draft.images, or goes (and is reported). An alt
+    text that is a file's name or an address says nothing: it is reported and marked TODO."""
     todo = 0
     for img in list(root.iter("img")):
         src = (img.get("src") or "").strip()
-        name = src if src in draft.images else _load(src, source, draft)
+        name = src if src in draft.images else (loader(src, draft) if loader else _load(src, source, draft, folder))
         if name is None:
             remove_element(img)
             continue
@@ -147,16 +228,23 @@ def _take_images(root, source: Path, draft: Draft) -> None:
                 del img.attrib[attribute]
         img.set("src", name)
         alt = " ".join((img.get("alt") or "").split()).replace("[", "(").replace("]", ")")
+        if alt and _PATH_LIKE.search(alt):
+            draft.checks.append(f"an image’s alt text was a file name or an address ({alt}), not a description: "
+                                f"write one where the piece says “{TODO_ALT}”")
+            alt = ""
+            todo -= 1  # reported above
+        draft.findings.append(f"image {name}: alt text “{alt or TODO_ALT}”"
+                              + (f", caption “{img.get('title')}”" if img.get("title") else ""))
         if not alt:
             todo += 1
             alt = TODO_ALT
         img.set("alt", alt)
-    if todo:
+    if todo > 0:
         draft.checks.append(f"{todo} image{'s have' if todo != 1 else ' has'} no alt text: write a description "
                             f"where the piece says “{TODO_ALT}” (the build reports it until then)")
 
 
-def _load(src: str, source: Path, draft: Draft) -> str | None:
+def _load(src: str, source: Path, draft: Draft, folder: Path | None = None) -> str | None:
     if not src:
         draft.checks.append("an image without a source was left out")
         return None
@@ -167,22 +255,33 @@ def _load(src: str, source: Path, draft: Draft) -> str | None:
             draft.checks.append("an inline image of an unknown type was left out")
             return None
         try:
-            return _add(draft, base64.b64decode(match.group(2), validate=False), extension)
+            data = base64.b64decode(match.group(2), validate=False)
         except (binascii.Error, ValueError):
             draft.checks.append("an inline image that could not be decoded was left out")
             return None
+        archives.check_image(data, f"inline image{extension}", source)
+        return _add_picture(draft, data, extension, "an inline image")
     if _REMOTE.match(src):
         draft.checks.append(f"the remote image {src} was not fetched: download it, if you may use it, "
                             "put it in the book's folder and add it by hand")
         return None
-    folder = source.parent.resolve()
+    folder = folder or source.parent.resolve()
     path = (folder / unquote(src.split("?")[0].split("#")[0])).resolve()
     extension = _IMAGE_TYPES.get(path.suffix.lower())
     if folder not in path.parents or not path.is_file() or extension is None:
         draft.checks.append(f"the image {src} was left out: it is not a PNG, JPEG, GIF or SVG file "
                             f"in {folder}")
         return None
-    return _add(draft, path.read_bytes(), extension)
+    data = path.read_bytes()
+    archives.check_image(data, path.name, source)
+    return _add_picture(draft, data, extension, src)
+
+
+def _add_picture(draft: Draft, data: bytes, extension: str, name: str) -> str | None:
+    if archives.is_pixel(data):
+        draft.findings.append(f"dropped: {name}, an image of 1 or 2 pixels (a tracking pixel or a spacer)")
+        return None
+    return _add(draft, data, extension)
 
 
 def _add(draft: Draft, data: bytes, extension: str) -> str:
@@ -216,7 +315,12 @@ def _unwrap_local_links(root, draft: Draft) -> None:
     lost = []
     for anchor in list(root.iter("a")):
         href = anchor.get("href")
-        if href is None or _KEPT_LINK.match(href.strip()):
+        if href is None:
+            continue
+        if href.strip().startswith("//"):  # scheme-relative: an address on the web, not a file
+            href = "https:" + href.strip()
+            anchor.set("href", href)
+        if _KEPT_LINK.match(href.strip()):
             continue
         if not href.startswith("#"):
             lost.append(href)

@@ -15,6 +15,18 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 from ruamel.yaml.util import load_yaml_guess_indent
 
 
+def file_name(title: str) -> str:
+    """The file name (without .md) for a piece titled `title`: its slug, letters of other scripts
+    transliterated (anyascii) while the book's slug() drops them ("Начало Работы" -> nachalo-raboty)."""
+    from anthology.book.manifest import slug
+
+    if slug("\u0436") in ("", "book"):  # slug() keeps only Latin letters
+        from anyascii import anyascii
+
+        title = anyascii(title)
+    return slug(title)[:60].strip("-") or "piece"
+
+
 class PlacementError(Exception):
     """The manifest cannot take the piece; the message is `FILE[:LINE]: what`."""
 

@@ -25,7 +25,7 @@ from anthology import settings
 from anthology.book.manifest import load_book
 from anthology.book.model import Book
 from anthology.errors import BookError, Problem
-from anthology.outputs import AtomicOutputs
+from anthology.outputs import AtomicOutputs, OutputError
 from anthology.templating import template_problem
 from anthology.preview import watch as watching
 from anthology.preview.livereload import ReloadState
@@ -130,6 +130,9 @@ class Preview:
             self.inputs.update(None)
             self.failed(exc.problems)
             return False
+        except OutputError as exc:  # a full disk …: the output named, what to do (outputs.py)
+            self.failed([Problem("anthology", None, str(exc))])
+            return False
         except OSError as exc:
             self.failed([Problem(str(exc.filename or self.out_dir), None, f"cannot write or read: {exc.strerror or exc}")])
             return False
@@ -157,6 +160,8 @@ class Preview:
                 raise BookError([template_problem(book, exc)]) from None
             changed = changed_files(self.out_dir / "site", folder)
             outputs.commit()
+        except OSError as exc:
+            raise outputs.explain(exc) from None
         finally:
             outputs.discard()
         cover = self.out_dir / "site" / "cover.png"

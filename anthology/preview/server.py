@@ -7,6 +7,11 @@ percent-encoding); a file reached through a symlink that leads outside the folde
 folder without `index.html` are 404 (no directory listings); a request the server cannot parse is 400
 and no request ever prints a traceback. It binds 127.0.0.1 unless another host is asked for.
 
+No client can hold the server: the request line and headers must arrive within HEADER_SECONDS of the
+request's start, however slowly they trickle in (a silent or slow client is then closed, with a 408
+when it had begun), and at most MAX_CONNECTIONS connections are served at once (one thread each); one
+more gets a 503 at once and is closed.
+
 HTML responses get the live-reload script (`livereload`) injected on the way out; the files on disk
 are never changed.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import http.server
+import io
 import mimetypes
 import socket
 import sys
@@ -26,6 +32,8 @@ from pathlib import Path
 from anthology.preview import livereload
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
+HEADER_SECONDS = 10.0   # for the request line and headers of one request, from its first byte's wait
+MAX_CONNECTIONS = 64    # served at once (a browser opens six or so, a live-reload page holds one)
 
 _TYPES = {
     ".html": "text/html; charset=utf-8", ".xhtml": "application/xhtml+xml; charset=utf-8",
@@ -69,6 +77,38 @@ def safe_parts(target: str) -> list[str]:
     return parts
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The connection's reading end, with a deadline for the whole request line and headers (the
+    socket's own timeout bounds each wait only, which a client sending a byte now and then defeats)."""
+
+    def __init__(self, handler: "Handler"):
+        super().__init__()
+        self.handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        handler = self.handler
+        connection = handler.connection
+        deadline = handler.deadline
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                handler.timed_out()
+            connection.settimeout(left)
+        else:
+            connection.settimeout(handler.server.header_seconds)
+        try:
+            count = connection.recv_into(buffer)
+        except TimeoutError:
+            if deadline is not None:
+                handler.timed_out()
+            raise
+        handler.received = handler.received or count > 0
+        return count
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     server: "PreviewServer"
     server_version = "anthology-preview"
@@ -76,9 +116,35 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     default_request_version = "HTTP/1.0"  # so that every error, even on a garbled request line, has a status line
 
+    deadline: float | None = None  # when the request line and headers must be in (None: between reads)
+    received = False  # whether a byte of this request arrived
+
     # -- plumbing -------------------------------------------------------------------------------
     def log_message(self, format, *args):  # quiet: the terminal is for the book's problems
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the plain one: replaced by one with a deadline
+        self.rfile = io.BufferedReader(_DeadlineReader(self))
+
+    def handle_one_request(self) -> None:
+        self.deadline, self.received = time.monotonic() + self.server.header_seconds, False
+        super().handle_one_request()
+
+    def timed_out(self) -> None:
+        """The request line and headers did not arrive in time: a 408 if the request had begun, then
+        the connection is closed (raises TimeoutError, which the base class handles)."""
+        self.deadline = None
+        self.close_connection = True
+        if self.received:
+            try:
+                self.connection.settimeout(1.0)
+                self.connection.sendall(b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+                                        b"Content-Length: 0\r\n\r\n")
+            except OSError:
+                pass
+        raise TimeoutError("the request line and headers took too long")
 
     def send_error(self, code, message=None, explain=None):
         self.close_connection = True
@@ -106,8 +172,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pass
 
     def parse_request(self) -> bool:
-        if not super().parse_request():
-            return False
+        try:
+            if not super().parse_request():
+                return False
+        finally:
+            self.deadline = None  # the headers are in (or refused): no more reading for this request
+            self.connection.settimeout(self.server.header_seconds)  # for the answer: a client that reads
         if len(self.requestline.split()) != 3:  # `GET /` without a version (HTTP/0.9): refused
             self.send_error(400, "Bad request: HTTP/0.9 is not served")
             return False
@@ -227,8 +297,11 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 reload: livereload.ReloadState | None = None, log=None, poll_seconds: float = livereload.POLL_SECONDS):
+                 reload: livereload.ReloadState | None = None, log=None, poll_seconds: float = livereload.POLL_SECONDS,
+                 header_seconds: float = HEADER_SECONDS, max_connections: int = MAX_CONNECTIONS):
         self.root = Path(root)
+        self.header_seconds = header_seconds
+        self._slots = threading.BoundedSemaphore(max_connections)
         self.reload = reload
         self.poll_seconds = poll_seconds
         self.log = log or sys.stderr
@@ -258,6 +331,30 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         if not isinstance(exc, (ConnectionError, TimeoutError)):
             self.note(f"preview server: {type(exc).__name__}: {exc}")
+
+    def process_request(self, request, client_address) -> None:
+        """A thread for the connection while fewer than max_connections are served, else a 503 now."""
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.settimeout(0.5)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
+                                b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 41\r\n\r\n"
+                                b"Too many connections at once: try again.\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def start(self) -> "PreviewServer":
         """Serve in a background thread."""

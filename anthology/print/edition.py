@@ -162,7 +162,7 @@ class Printing:
             made = cover.render_png_recorded(book, env)
         return made
 
-    def lay_out(self, book, env, entries, build_date, pdf_target: Path, progress, on_laid=None) -> Edition:
+    def lay_out(self, book, env, entries, build_date, pdf_target: Path | None, progress, on_laid=None) -> Edition:
         """The print edition: in parts on every core, its PDF written to `pdf_target` meanwhile, when
         the book allows it, else laid out whole (and written by write_pdf()). `on_laid(breaks)`: called
         once every part is laid out, while the last parts are written (again while it returns False);
@@ -186,7 +186,8 @@ class Printing:
             if made is not None:
                 return Edition(made.pages, made.warnings, made.refused, long_notes=made.long_notes,
                                page_rules=made.page_rules, laid_early=any(answered), _breaks=made.breaks,
-                               _anchors=made.anchors, _written=Path(pdf_target), _job=job)
+                               _anchors=made.anchors, _written=Path(pdf_target) if pdf_target is not None else None,
+                               _job=job)
             progress("laying out the print edition whole")
         result = _whole(book, env, entries, build_date, progress)
         problems = []

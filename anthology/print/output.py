@@ -11,15 +11,18 @@ from anthology.errors import Problem
 def pdf(book, session) -> list[Path]:
     """<name>.pdf (already written when laid out in parts), and <name>-press.pdf when asked."""
     from anthology.print.covers import presets
+    from anthology.print.press import pdfx
 
     written = [session.edition.write_pdf(session.pdf_target)]
     preset = presets.PRESETS.get(book.print.printer or "")
     if preset:
         presets.strip_refused(written[0], preset)
+    session.warnings += pdfx.finish(written[0], book, press=False)  # print: pdf-x (the preset's)
     if session.press:
         session.progress("laying out and writing the press PDF")
         press = session.target(f"{book.output}-press.pdf", "press", asked="pdf")
         written.append(session.edition.write_press_pdf(press))
+        session.warnings += pdfx.finish(press, book, press=True, outputs=session.outputs, formats=session.formats)
     return written
 
 
@@ -36,7 +39,7 @@ def zine(book, session) -> list[Path]:
     session.progress("imposing the zine")
     target = session.target(f"{book.output}-zine.pdf", "zine")
     imposition.impose_booklet(source, target, sheet=book.print.sheet, signature=book.print.signature,
-                              creep=book.print.creep, marks=book.print.marks)
+                              creep=book.print.creep, marks=book.print.marks, direction=book.direction)
     return [target]
 
 

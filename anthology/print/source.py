@@ -9,7 +9,6 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from anthology import templating as templates
 from anthology.book.model import Book
 from anthology.text import fragments
 
@@ -54,19 +53,48 @@ def page_css(book: Book, press: bool, extra: str = "") -> str:
     from anthology.print.covers import presets
 
     width, height = book.print.trim
-    rules = [f"size: {width:.2f}pt {height:.2f}pt;"]
+    # !important: the manifest's print: settings win over any @page rule of a book's stylesheet
+    # (`@page :left { size: … }` is more specific than this rule)
+    rules = [f"size: {width:.2f}pt {height:.2f}pt !important;"]
     if press:
-        rules.append(f"bleed: {press_margin(book):.2f}pt;")
-        rules.append("marks: crop cross;")
+        rules.append(f"bleed: {press_margin(book):.2f}pt !important;")
+        rules.append("marks: crop cross !important;")
     css = "@page { " + " ".join(rules) + " }"
+    if book.direction == "rtl":  # bound on the right: the first page is a left-hand one, the running
+        # heads change sides (the book's title on the verso, now the right-hand page; folios stay outside)
+        css += (" @page :left { @top-left { content: string(piecetitle, first); font-size: 8pt; font-style: italic;"
+                " font-variant: normal; letter-spacing: normal; } }"
+                " @page :right { @top-right { content: string(booktitle); font-size: 8pt; font-style: normal;"
+                " font-variant: small-caps; letter-spacing: 0.05em; } }")
     if not press and book.print.printer:
         css += " " + presets.page_rules(presets.PRESETS[book.print.printer], book.print.bleed)
     return css + (" " + extra if extra else "")
 
 
 def print_label(book: Book) -> str:
-    width, height = book.print.trim
-    return f"{book.print.trim_name}, {width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
+    """The print edition's page size in the book's language ("A5, 148 × 210 мм")."""
+    return book.labels.trim(book.print.trim_name, *book.print.trim)
+
+
+def stylesheet_url(book) -> str:
+    """The URL of the print edition's one stylesheet (book/styles.py): the tool's file itself when the
+    book adds nothing to it, else the tool's rules, the fonts for the book's other scripts
+    (book/glyphs.py) and the book's own rules as a data: URL (in gray when the book asks: the
+    book's fetcher converts only the files it serves)."""
+    import base64
+
+    from anthology.book import glyphs, styles
+
+    fonts_css = glyphs.fonts_css(getattr(book, "glyphs", None))
+    single = styles.print_single(book, fonts_css)
+    if single is not None:
+        return single.as_uri()
+    text = styles.print_text(book, fonts_css)
+    if getattr(book.print, "grayscale", False):
+        from anthology.print.covers import grayscale
+
+        text = grayscale.stylesheet(text)
+    return "data:text/css;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 _BODIES: dict = {}  # (fragment, long notes) -> its print HTML: the book's HTML is made more than once
@@ -74,8 +102,6 @@ _BODIES: dict = {}  # (fragment, long notes) -> its print HTML: the book's HTML 
 
 def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
               long_notes: frozenset[str] = frozenset()) -> str:
-    stylesheet = templates.resource(book.root, "styles/book.css")
-
     def body_of(fragment):
         if not fragment:
             return fragments.print_body(fragment, long_notes)
@@ -99,7 +125,7 @@ def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
             ("description", book.description or book.subtitle or book.title), ("generator", "anthology")]
     meta = [(k, v) for k, v in meta if v]
     return env.get_template("book.html").render(
-        book=book, stylesheet=stylesheet.as_uri(), pdf_meta=meta, index=index_entries,
+        book=book, stylesheet=stylesheet_url(book), pdf_meta=meta, index=index_entries,
         render_piece=render_piece, body_of=body_of, notes_of=notes_of,
         link=lambda target: f"#{target}", build_date=build_date, print_label=print_label(book),
         page_css=page_rules,

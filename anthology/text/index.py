@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from anthology.text import fragments
+from anthology.text import collation, fragments
 from anthology.book.model import Book, Fragment
 
 SKIP = {"h1", "h2", "h3", "h4", "h5", "h6"}  # headings are not indexed; captions are text
@@ -32,15 +32,11 @@ class Entry:
     term: str
     occurrences: list[Locator] = field(default_factory=list)  # every occurrence, in reading order
     pages: list[Locator] | None = None  # one locator per print page, once the layout is known
+    letter: str = "#"  # the letter of the book's alphabet it is filed under (collation.letter)
 
     @property
     def locators(self) -> list[Locator]:
         return self.pages if self.pages is not None else self.occurrences
-
-    @property
-    def letter(self) -> str:
-        first = self.term[:1].upper()
-        return first if first.isalpha() else "#"
 
 
 def mark(book: Book) -> list[Entry]:
@@ -73,12 +69,11 @@ def mark(book: Book) -> list[Entry]:
 
         fragment.html = _mark_html(fragment.html, pattern, anchor_for)
         fragment.notes = [(n, _mark_html(html, pattern, anchor_for)) for n, html in fragment.notes]
-    result = sorted(entries.values(), key=lambda e: _sort_key(e.term))
+    result = []
+    for term, letter in collation.order(list(entries), book.language):  # the same order in every edition
+        entries[term].letter = letter
+        result.append(entries[term])
     return [e for e in result if e.occurrences]
-
-
-def _sort_key(term: str) -> str:
-    return re.sub(r"[^\w\s,]", "", term).casefold()
 
 
 def _mark_html(html: str, pattern, anchor_for) -> str:
@@ -136,6 +131,16 @@ def resolve(entries: list[Entry], anchor_pages: dict[str, int]) -> None:
             seen.add(page)
             kept.append(Locator(occurrence.anchor, occurrence.file, str(page)))
         entry.pages = kept
+
+
+def groups(entries: list[dict]) -> list[tuple[str, list[dict]]]:
+    """(letter, entries) in the entries' own order (Jinja's groupby would sort the letters by code point)."""
+    out: list[tuple[str, list[dict]]] = []
+    for entry in entries:
+        if not out or out[-1][0] != entry["letter"]:
+            out.append((entry["letter"], []))
+        out[-1][1].append(entry)
+    return out
 
 
 def for_print(entries: list[Entry]) -> list[dict]:

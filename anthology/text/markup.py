@@ -14,8 +14,10 @@ import markdown
 from lxml import etree, html as lxml_html
 
 from anthology.book import images as image_files
+from anthology.book import languages
 from anthology.book import limits
 from anthology.book.model import Fragment
+from anthology.text import typography
 from anthology.text.sanitize import remove_element, sanitize
 
 MARKERS = "□■►▪•◆◇▸"
@@ -26,12 +28,6 @@ _NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:", re.M)
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
-SMARTY = {
-    "left-single-quote": "\u2018", "right-single-quote": "\u2019",
-    "left-double-quote": "\u201c", "right-double-quote": "\u201d",
-    "left-angle-quote": "\u00ab", "right-angle-quote": "\u00bb",
-    "ndash": "\u2013", "mdash": "\u2014", "ellipsis": "\u2026",
-}
 
 
 @dataclass
@@ -46,14 +42,18 @@ class Context:
     piece_for: Callable[[Path], str | None] = lambda path: None  # a .md path -> piece id
     kind: str = "article"
     warn: Callable[[int | None, str], None] = lambda line, message: None  # a problem that does not stop the build
+    language: str = "en"   # the language the text is written in (a piece's language:, else the book's)
+    anchor_link: Callable[[int, str, str, str], None] = lambda line, target, prefix, anchor: None
+    # ^ a link to an anchor (line, as written, the id prefix of the text it points into, the anchor),
+    #   checked once every text of the book is read
 
 
 def _converter() -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["footnotes", "tables", "smarty", "attr_list", "sane_lists", "md_in_html"],
+        # no smarty: quotes, dashes and spaces follow each element's language (text/typography.py)
+        extensions=["footnotes", "tables", "attr_list", "sane_lists", "md_in_html"],
         extension_configs={
             "footnotes": {"USE_DEFINITION_ORDER": False, "BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "{}"},
-            "smarty": {"substitutions": SMARTY},
         },
         output_format="xhtml",
     )
@@ -85,7 +85,10 @@ def render(text: str, ctx: Context) -> Fragment:
         ctx.report(line, f"elements nested {depth} deep (raw HTML, emphasis, quotes or lists inside each other), "
                          f"more than the limit of {limits.MAX_TREE_DEPTH}: simplify it")
         return Fragment(html="")
+    _table_alignment(root)
     refused = sanitize(root)
+    _languages(root, text, ctx)
+    typography.apply(root, ctx.language)
     links = _rewrite_links(root, ctx)  # before the notes are taken out: links in notes too
     notes = _take_notes(root, ctx.id_prefix)
     _figures(root)
@@ -183,14 +186,21 @@ def remembered_conversions():
 
 
 @functools.lru_cache(maxsize=4096)
-def inline(text: str) -> str:
-    """Markdown for a single line (titles, credits): inline markup only, escaped and sanitized.
-    Remembered (a pure function of the text): the templates ask for each title several times (the
-    contents, the running heads, the credits, the EPUB's navigation), a thousand times at 10x."""
+def inline(text: str, language: str = "en") -> str:
+    """Markdown for a single line (titles, credits): inline markup only, escaped and sanitized, with the
+    typography of `language`. Remembered (a pure function of the text): the templates ask for each
+    title several times (the contents, the running heads, the credits, the EPUB's navigation), a
+    thousand times at 10x."""
     _MD.reset()
     body = _MD.convert(text.replace("\n", " "))
     root = lxml_html.fragment_fromstring(body or "<p></p>", create_parent="div")
     sanitize(root)
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.get("lang") and not element.get("dir") \
+                and not languages.problem(element.get("lang")) \
+                and languages.direction(element.get("lang")) != languages.direction(language):
+            element.set("dir", languages.direction(element.get("lang")))
+    typography.apply(root, language)
     first = root[0] if len(root) else root
     return escape(first.text or "", quote=False) + "".join(
         etree.tostring(child, method="xml", encoding="unicode") for child in first)
@@ -252,10 +262,14 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 def _check_links(text: str, ctx: Context) -> None:
     for match in _LINK.finditer(text):
         target = match.group(1)
-        if _EXTERNAL.match(target) or target.startswith("#"):
+        if _EXTERNAL.match(target):
             continue
-        path_part = target.split("#", 1)[0]
         line = _line(text, match.start(), ctx)
+        if target.startswith("#"):
+            if target[1:]:
+                ctx.anchor_link(line, target, ctx.id_prefix, target[1:])
+            continue
+        path_part, _, anchor = target.partition("#")
         path = _inside(ctx, path_part)
         if path is None:
             ctx.report(line, f"the link '{target}' points outside the book's folder")
@@ -264,7 +278,58 @@ def _check_links(text: str, ctx: Context) -> None:
         elif ctx.piece_for(path) is None:
             ctx.report(line, f"the link '{target}' points to a file that is not a piece of the book: "
                              "link to a piece listed in book.yaml")
+        elif anchor:
+            ctx.anchor_link(line, target, ctx.piece_for(path), anchor)
 
+
+def anchor_id(prefix: str, anchor: str) -> str:
+    """The id a link's #anchor points to in the text whose ids start with prefix."""
+    return f"{prefix}-{_slug(anchor)}"
+
+
+_ALIGN = re.compile(r"text-align:\s*(left|right|center)", re.I)
+
+
+def _table_alignment(root) -> None:
+    """A table column's alignment (`---:`), which Python-Markdown writes as a style the sanitizer
+    removes, becomes a class (align-left, align-right, align-center) the stylesheet sets."""
+    for cell in root.iter("th", "td"):
+        match = _ALIGN.search(cell.get("style") or "")
+        if match:
+            cell.set("class", ((cell.get("class") or "") + f" align-{match.group(1).lower()}").strip())
+
+
+_LANG_ATTRIBUTE = re.compile(r"""\blang\s*=\s*["']?([^"'\s}>]*)""")
+
+
+def _languages(root, text: str, ctx: Context) -> None:
+    """Every lang= is a valid BCP 47 tag (else a problem at its line); an element whose language
+    is written the other way than its surroundings gets dir= (an isolated run inside a line) unless
+    the source gave one."""
+    lines = {}
+    for match in _LANG_ATTRIBUTE.finditer(text):
+        lines.setdefault(match.group(1), _line(text, match.start(), ctx))
+
+    def walk(element, inherited: str) -> None:
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            tag = child.get("lang")
+            direction = inherited
+            if tag is not None:
+                found = languages.problem(tag)
+                if found:
+                    ctx.report(lines.get(tag, ctx.first_line), f"lang={tag}: {found}")
+                    del child.attrib["lang"]
+                else:
+                    direction = languages.direction(tag)
+                    if child.get("dir") is None and direction != inherited:
+                        child.set("dir", direction)
+            if child.get("dir") in ("ltr", "rtl"):
+                direction = child.get("dir")
+            walk(child, direction)
+
+    walk(root, languages.direction(ctx.language))
 
 def _check_notes(text: str, ctx: Context) -> None:
     defined = {m.group(1): m.start() for m in _NOTE_DEF.finditer(text)}
@@ -278,6 +343,58 @@ def _check_notes(text: str, ctx: Context) -> None:
     for name, index in defined.items():
         if name not in used:
             ctx.report(_line(text, index, ctx), f"the footnote [^{name}] is defined but never called")
+    _check_notes_in_notes(text, ctx)
+
+
+def _check_notes_in_notes(text: str, ctx: Context) -> None:
+    """A footnote's own text may not call a footnote: a note citing itself, notes citing each other
+    in a ring, or one note's call inside another would leave links to notes that do not exist (the
+    notes are taken from the main text only) and lose a note's text. Reported at the definition."""
+    spans = _note_spans(text)
+    calls = {name: [m.group(1) for m in _NOTE_REF.finditer(text, start, end)] for name, (start, end) in spans.items()}
+    for name, (start, _end) in spans.items():
+        if not calls[name]:
+            continue
+        ring, here, seen = None, calls[name][0], [name]
+        while here in calls and here not in seen:  # follow the first call of each note
+            seen.append(here)
+            here = calls[here][0] if calls[here] else None
+        if here == name:
+            ring = seen
+        called = calls[name][0]
+        if called == name:
+            what = f"the footnote [^{name}] calls itself: delete the call [^{name}] from its text"
+        elif ring:
+            what = "the footnotes " + " → ".join(f"[^{n}]" for n in ring + [name]) + " call each other in a " \
+                   "ring: a note cannot have notes; call each from the main text"
+        else:
+            what = f"the footnote [^{name}] calls the footnote [^{called}] inside its own text: a note cannot " \
+                   f"have notes; write [^{called}]'s text into it, or call [^{called}] from the main text"
+        ctx.report(_line(text, start, ctx), what)
+
+
+def _note_spans(text: str) -> dict[str, tuple[int, int]]:
+    """Each footnote definition's text, as (start, end) in `text`: its first line and the lines that
+    continue it (indented, or not separated by a blank line), up to the next definition."""
+    spans: dict[str, tuple[int, int]] = {}
+    for match in _NOTE_DEF.finditer(text):
+        end = match.end()
+        blank = False
+        while end < len(text):
+            nl = text.find("\n", end)
+            line_start = len(text) if nl < 0 else nl + 1
+            if line_start >= len(text):
+                end = len(text)
+                break
+            line_end = text.find("\n", line_start)
+            line = text[line_start:len(text) if line_end < 0 else line_end]
+            if _NOTE_DEF.match(line) or (blank and line.strip() and not line.startswith(("    ", "\t"))):
+                end = line_start
+                break
+            blank = not line.strip()
+            end = line_start + len(line)
+        spans.setdefault(match.group(1), (match.start(), end))
+    return spans
 
 
 # --- source rewriting before Markdown -----------------------------------------------------
@@ -463,6 +580,11 @@ def _verse(root) -> None:
 
 
 def _slug(text: str) -> str:
+    """A readable id: the text transliterated to Latin letters (anyascii), lower case, hyphens."""
+    if not text.isascii():
+        from anyascii import anyascii
+
+        text = anyascii(text).replace("'", "")  # the soft sign: 'пись' + 'мо' -> pismo, not pis-mo
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
@@ -471,7 +593,7 @@ _SHIFT = {"h1": "h3", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"
 
 def _heading_ids(root, prefix: str) -> None:
     """Headings inside a piece sit below the piece title (h2): shift them, give book-unique ids."""
-    seen: set[str] = set()
+    seen: set[str] = {f"{prefix}-title"}  # the piece's own title (templates/pieces/_piece.html)
     for element in root.iter():
         if element.tag in _SHIFT:
             element.tag = _SHIFT[element.tag]

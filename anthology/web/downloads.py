@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-# kind -> (format name shown, media type, label explaining who it is for)
+# kind -> (label of the format's name, media type, label explaining who it is for)
 KINDS = {
-    "epub": ("EPUB", "application/epub+zip", "download_epub"),
-    "pdf": ("PDF", "application/pdf", "download_pdf"),
-    "zine": ("Zine PDF", "application/pdf", "download_zine"),
-    "press": ("Press PDF", "application/pdf", "download_press"),
+    "epub": ("format_epub", "application/epub+zip", "download_epub"),
+    "pdf": ("format_pdf", "application/pdf", "download_pdf"),
+    "zine": ("format_zine", "application/pdf", "download_zine"),
+    "press": ("format_press", "application/pdf", "download_press"),
 }
 ORDER = tuple(KINDS)
 
@@ -23,9 +23,9 @@ class Download:
     source: Path
     name: str
 
-    @property
-    def format(self) -> str:
-        return KINDS[self.kind][0]
+    def format(self, labels) -> str:
+        """The edition's name in the book's language ("EPUB", "PDF для брошюры")."""
+        return labels.format(KINDS[self.kind][0])
 
     @property
     def media_type(self) -> str:
@@ -36,16 +36,14 @@ class Download:
         return self.source.stat().st_size
 
 
-def human_size(size: int) -> str:
-    """214 KB, 1.4 MB (1024-based, as file managers show them)."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+def human_size(size: int, labels) -> str:
+    """214 kB, 1.4 MB, "214 кБ" (1024-based, as file managers show them; CLDR's units via Babel)."""
+    return labels.size(size)
 
 
-def for_reader(download: Download, labels, trim_name: str) -> str:
-    """The plain-language line saying who this edition is for."""
-    return labels.format(KINDS[download.kind][2], trim=trim_name)
+def for_reader(download: Download, labels, trim: str) -> str:
+    """The plain-language line saying who this edition is for (`trim`: the page size, in words)."""
+    return labels.format(KINDS[download.kind][2], trim=trim)
 
 
 def ordered(downloads: list[Download]) -> list[Download]:

@@ -17,8 +17,8 @@ def _meta(attribute: str, name: str, content: str) -> str:
 
 def head(book: Book, page: Page, cover: str, downloads: list[dict] | None) -> Markup:
     """The <head> lines of one page; `downloads` (the home page's) adds the JSON-LD."""
-    title = plain(book.title)
-    description = book.description or plain(book.subtitle or book.title)
+    title = plain(book.title, book.language)
+    description = book.description or plain(book.subtitle or book.title, book.language)
     cover_alt = f"{book.labels.cover}: {title}"
     lines = [
         _meta("property", "og:title", page.title),
@@ -53,13 +53,13 @@ def book_json_ld(book: Book, cover: str, downloads: list[dict]) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Book",
-        "name": plain(book.title),
+        "name": plain(book.title, book.language),
         "inLanguage": book.language,
         "identifier": book.identifier,
         "image": cover,
         "isAccessibleForFree": True,
         "url": "index.html",
-        "hasPart": [{"@type": "CreativeWork", "name": plain(p.title), "url": page_name(p.id),
+        "hasPart": [{"@type": "CreativeWork", "name": plain(p.title, book.language), "url": page_name(p.id),
                      **({"author": _people(p.authors)} if p.authors else {}),
                      **({"translator": _people(p.translators)} if p.translators else {})}
                     for p in book.pieces],
@@ -67,7 +67,7 @@ def book_json_ld(book: Book, cover: str, downloads: list[dict]) -> dict:
                       "encodingFormat": d["media_type"], "contentSize": d["human_size"]} for d in downloads],
     }
     if book.subtitle:
-        data["alternativeHeadline"] = plain(book.subtitle)
+        data["alternativeHeadline"] = plain(book.subtitle, book.language)
     if book.description:
         data["description"] = book.description
     if book.editors:

@@ -30,7 +30,7 @@ def _sub(parent, tag: str, text: str | None = None, **attrs):
 def feed(book: Book, updated: dt.datetime, cover: str, downloads: list[Download]) -> bytes:
     """The feed as UTF-8 XML; links are relative to the feed (the site can move)."""
     stamp = updated.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    title = plain(book.title)
+    title = plain(book.title, book.language)
     root = etree.Element(f"{{{ATOM}}}feed", nsmap=NAV)
     _sub(root, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'anthology-opds:' + book.identifier)}")
     _sub(root, "title", title)
@@ -53,10 +53,10 @@ def feed(book: Book, updated: dt.datetime, cover: str, downloads: list[Download]
         _sub(entry, "dc:publisher", book.publisher)
     if book.date:
         _sub(entry, "dc:issued", book.date.isoformat())
-    summary = book.description or plain(book.subtitle or book.title)
+    summary = book.description or plain(book.subtitle or book.title, book.language)
     _sub(entry, "summary", summary, type="text")
     for chapter in book.chapters:
-        _sub(entry, "category", term=plain(chapter.title), label=plain(chapter.title))
+        _sub(entry, "category", term=plain(chapter.title, book.language), label=plain(chapter.title, book.language))
     media = "image/png" if cover.endswith(".png") else "image/jpeg"
     _sub(entry, "link", rel="http://opds-spec.org/image", href=cover, type=media)
     _sub(entry, "link", rel="http://opds-spec.org/image/thumbnail", href=cover, type=media)
@@ -64,5 +64,5 @@ def feed(book: Book, updated: dt.datetime, cover: str, downloads: list[Download]
     for download in downloads:
         if download.kind in ("epub", "pdf"):
             _sub(entry, "link", rel="http://opds-spec.org/acquisition/open-access", href=download.name,
-                 type=download.media_type, length=str(download.size), title=download.format)
+                 type=download.media_type, length=str(download.size), title=download.format(book.labels))
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

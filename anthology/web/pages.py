@@ -33,9 +33,9 @@ class Page:
     searchable: bool = False    # its text goes into the search index
 
 
-def plain(text: str) -> str:
+def plain(text: str, language: str = "en") -> str:
     """A title (inline Markdown) as plain text."""
-    return Markup(markup.inline(str(text))).striptags()
+    return Markup(markup.inline(str(text), language)).striptags()
 
 
 def page_name(target: str) -> str:
@@ -66,17 +66,17 @@ def reading_order(book: Book, has_index: bool) -> list[Page]:
     """The pages in reading order (home first), with titles, breadcrumbs, previous and next;
     their content is filled in by render()."""
     labels = book.labels
-    home = Page(HOME, plain(book.title), "home")
+    home = Page(HOME, plain(book.title, book.language), "home")
     top = [(home.title, HOME)]
     pages = [home]
     if book.preface:
         pages.append(Page(page_name("preface"), labels.preface, "preface", crumbs=top, searchable=True))
     for chapter in book.chapters:
-        opener = Page(page_name(chapter.id), plain(chapter.title), "chapter", crumbs=top, chapter=chapter,
+        opener = Page(page_name(chapter.id), plain(chapter.title, book.language), "chapter", crumbs=top, chapter=chapter,
                       searchable=bool(chapter.intro))
         pages.append(opener)
         for piece in chapter.pieces:
-            pages.append(Page(page_name(piece.id), plain(piece.title), "piece",
+            pages.append(Page(page_name(piece.id), plain(piece.title, book.language), "piece",
                               crumbs=top + [(opener.title, opener.name)], piece=piece, searchable=True))
     pages.append(Page(page_name("credits"), labels.credits, "credits", crumbs=top))
     if has_index:

@@ -19,7 +19,7 @@ from PIL import Image
 
 from anthology import templating as templates
 from anthology.book.model import Book
-from anthology.epub.writer import epub_css
+from anthology.epub.writer import epub_css, stylesheet_files
 from anthology.text import index
 from anthology.web import downloads as dl
 from anthology.web import meta, opds, pages, search
@@ -70,7 +70,14 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         written.append(path)
 
-    put("book.css", epub_css(book))
+    css = epub_css(book)
+    put("book.css", css)
+    taken = {image.relative_to(book.root.resolve()).as_posix() for image in book.images}
+    for name, path in stylesheet_files(book, css.decode("utf-8")):  # the fonts and images it names
+        name = name.removeprefix("style/")
+        if name not in taken and name != "book.css" and not name.startswith("../"):
+            taken.add(name)
+            put(name, path.read_bytes())
     for script in SCRIPTS:
         put(script, templates.resource(book.root, f"templates/web/{script}").read_bytes())
     for image in book.images:
@@ -89,16 +96,17 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
         written.append(target)
 
     labels = book.labels
-    views = [{"kind": d.kind, "name": d.name, "format": d.format, "media_type": d.media_type,
-              "human_size": dl.human_size(d.size), "size": d.size,
-              "for_reader": dl.for_reader(d, labels, book.print.trim_name)} for d in offered]
+    trim = labels.trim(book.print.trim_name, *book.print.trim)
+    views = [{"kind": d.kind, "name": d.name, "format": d.format(labels), "media_type": d.media_type,
+              "human_size": dl.human_size(d.size, labels), "size": d.size,
+              "for_reader": dl.for_reader(d, labels, trim)} for d in offered]
     site = pages.reading_order(book, has_index=bool(index_entries))
     search_page = pages.Page(pages.SEARCH, labels.search, "search", crumbs=[(site[0].title, pages.HOME)])
     pages.render(book, env, site + [search_page], dict(
         index=index_entries, build_date=build_date, print_label=print_label or label_of(book),
         downloads=views, cover=cover_name, cover_size=cover_size))
     frame = env.get_template("web/page.html")
-    site_title = pages.plain(book.title)
+    site_title = pages.plain(book.title, book.language)
     for page in site + [search_page]:
         head = meta.head(book, page, cover_name, views if page.kind == "home" else None)
         scripts = ["search-index.js", "search.js"] if page.kind == "search" else []

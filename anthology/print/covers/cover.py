@@ -6,18 +6,16 @@ from __future__ import annotations
 import io
 
 from anthology import cache
-from anthology import templating as templates
 from anthology.book.model import Book
-from anthology.print.source import recording_fetches  # (print/pdf.py, WeasyPrint, only to lay one out)
+from anthology.print.source import recording_fetches, stylesheet_url  # (print/pdf.py, WeasyPrint, only to lay one out)
 
 EPUB_WIDTH, EPUB_HEIGHT = 1200.0, 1800.0  # points: the 1600 × 2400 CSS px of the EPUB's cover image
 
 
 def cover_html(book: Book, env, width: float, height: float, *, use_image: bool = True) -> str:
     """templates/cover.html at `width` × `height` points; a rem is a hundredth of the width."""
-    stylesheet = templates.resource(book.root, "styles/book.css")
     return env.get_template("cover.html").render(
-        book=book, stylesheet=stylesheet.as_uri(), width=f"{width:.3f}pt", height=f"{height:.3f}pt",
+        book=book, stylesheet=stylesheet_url(book), width=f"{width:.3f}pt", height=f"{height:.3f}pt",
         unit=f"{width / 100:.4f}pt", cover_url=book.cover.as_uri() if (use_image and book.cover) else None)
 
 

@@ -54,13 +54,13 @@ def _gray_colour(token) -> str | None:
     return f"rgba({level}, {level}, {level}, {colour.alpha:g})"
 
 
-def _map_values(tokens) -> str:
+def _map_values(tokens, colour=None) -> str:
     import tinycss2
 
     out = []
     for token in tokens:
         if token.type in ("hash", "ident", "function"):
-            gray = _gray_colour(token)
+            gray = (colour or _gray_colour)(token)
             if gray is not None:
                 out.append(gray)
                 continue
@@ -68,7 +68,7 @@ def _map_values(tokens) -> str:
     return "".join(out)
 
 
-def _map_declarations(content) -> str:
+def _map_declarations(content, colour=None) -> str:
     import tinycss2
 
     out = []
@@ -76,55 +76,56 @@ def _map_declarations(content) -> str:
             else tinycss2.parse_declaration_list(content):
         if item.type == "declaration":
             important = " !important" if item.important else ""
-            out.append(f"{item.name}: {_map_values(item.value)}{important};")
+            out.append(f"{item.name}: {_map_values(item.value, colour)}{important};")
         elif item.type == "at-rule":
-            out.append(_map_at_rule(item))
+            out.append(_map_at_rule(item, colour))
         elif item.type == "qualified-rule":
-            out.append(f"{tinycss2.serialize(item.prelude)}{{{_map_declarations(item.content)}}}")
+            out.append(f"{tinycss2.serialize(item.prelude)}{{{_map_declarations(item.content, colour)}}}")
         elif item.type not in ("whitespace", "comment", "error"):
             out.append(tinycss2.serialize([item]))
     return " ".join(out)
 
 
-def _map_at_rule(rule) -> str:
+def _map_at_rule(rule, colour=None) -> str:
     import tinycss2
 
     head = f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}"
     if rule.content is None:
         return head + ";"
     if rule.lower_at_keyword in ("media", "supports", "document", "layer"):
-        return f"{head}{{{_map_rules(tinycss2.parse_rule_list(rule.content))}}}"
-    return f"{head}{{{_map_declarations(rule.content)}}}"
+        return f"{head}{{{_map_rules(tinycss2.parse_rule_list(rule.content), colour)}}}"
+    return f"{head}{{{_map_declarations(rule.content, colour)}}}"
 
 
-def _map_rules(rules) -> str:
+def _map_rules(rules, colour=None) -> str:
     import tinycss2
 
     out = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            out.append(f"{tinycss2.serialize(rule.prelude)}{{{_map_declarations(rule.content)}}}")
+            out.append(f"{tinycss2.serialize(rule.prelude)}{{{_map_declarations(rule.content, colour)}}}")
         elif rule.type == "at-rule":
-            out.append(_map_at_rule(rule))
+            out.append(_map_at_rule(rule, colour))
         elif rule.type not in ("whitespace", "comment", "error"):
             out.append(tinycss2.serialize([rule]))
     return "\n".join(out)
 
 
-def stylesheet(css: str) -> str:
-    """The stylesheet with every colour in every declaration mapped to its gray."""
+def stylesheet(css: str, colour=None) -> str:
+    """The stylesheet with every colour in every declaration mapped to its gray (or by `colour`, a
+    function of a tinycss2 token that returns CSS text or None: print/press/cmyk.py)."""
     import tinycss2
 
-    return _map_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return _map_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), colour)
 
 
 _STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
 _SVG_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgba?\([^)]*\)")
 
 
-def html(text: str) -> str:
-    """The HTML with the colours of its <style> elements mapped to gray."""
-    return _STYLE.sub(lambda m: m.group(1) + stylesheet(m.group(2)) + m.group(3), text)
+def html(text: str, colour=None) -> str:
+    """The HTML with the colours of its <style> elements mapped to gray (or by `colour`)."""
+    return _STYLE.sub(lambda m: m.group(1) + stylesheet(m.group(2), colour) + m.group(3), text)
 
 
 def svg(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from anthology import templating as templates
+from anthology.print.source import stylesheet_url
 from anthology.book.model import Book
 from anthology.errors import Problem
 from anthology.print.pdf import lay_out
@@ -42,6 +42,7 @@ class Geometry:
     spine: float  # spine width
     pages: int
     barcode: bool = True
+    rtl: bool = False  # a right-to-left book, bound on the right: the front panel on the left, the back on the right
 
     @property
     def width(self) -> float:
@@ -52,8 +53,16 @@ class Geometry:
         return self.trim[1] + 2 * self.bleed
 
     @property
-    def back(self) -> Rect:
+    def _left_panel(self) -> Rect:
         return Rect(self.bleed, self.bleed, *self.trim)
+
+    @property
+    def _right_panel(self) -> Rect:
+        return Rect(self.bleed + self.trim[0] + self.spine, self.bleed, *self.trim)
+
+    @property
+    def back(self) -> Rect:
+        return self._right_panel if self.rtl else self._left_panel
 
     @property
     def spine_rect(self) -> Rect:
@@ -61,20 +70,20 @@ class Geometry:
 
     @property
     def front(self) -> Rect:
-        return Rect(self.bleed + self.trim[0] + self.spine, self.bleed, *self.trim)
+        return self._left_panel if self.rtl else self._right_panel
 
     @property
     def front_with_bleed(self) -> Rect:
         """The front panel and its bleed at the top, the bottom and the outside edge."""
-        return Rect(self.front.x, 0.0, self.trim[0] + self.bleed, self.height)
+        return Rect(0.0 if self.rtl else self.front.x, 0.0, self.trim[0] + self.bleed, self.height)
 
     @property
     def barcode_area(self) -> Rect | None:
         if not self.barcode:
             return None
-        back = self.back
-        return Rect(back.x + back.width - BARCODE_INSET - BARCODE_WIDTH,
-                    back.y + back.height - BARCODE_INSET - BARCODE_HEIGHT, BARCODE_WIDTH, BARCODE_HEIGHT)
+        back = self.back  # near the spine fold: its right edge, or its left one on a right-to-left wrap
+        x = back.x + BARCODE_INSET if self.rtl else back.x + back.width - BARCODE_INSET - BARCODE_WIDTH
+        return Rect(x, back.y + back.height - BARCODE_INSET - BARCODE_HEIGHT, BARCODE_WIDTH, BARCODE_HEIGHT)
 
     @property
     def spine_text(self) -> bool:
@@ -84,11 +93,11 @@ class Geometry:
 def geometry(book: Book, pages: int) -> Geometry:
     """The wrap of `book` for an interior of `pages` pages: spine = pages × paper thickness."""
     return Geometry(trim=book.print.trim, bleed=book.print.bleed or DEFAULT_BLEED,
-                    spine=pages * book.print.paper_thickness, pages=pages, barcode=book.print.barcode)
+                    spine=pages * book.print.paper_thickness, pages=pages, barcode=book.print.barcode,
+                    rtl=book.direction == "rtl")
 
 
 def wrap_html(book: Book, env, shape: Geometry) -> str:
-    stylesheet = templates.resource(book.root, "styles/book.css")
     spine = shape.spine_rect
     text_size = max(0.0, min(14.0, 0.8 * (shape.spine - 2 * FOLD_CLEARANCE)))
     length = shape.trim[1] - 2 * SAFE
@@ -97,7 +106,7 @@ def wrap_html(book: Book, env, shape: Geometry) -> str:
     spine_line = Rect(spine.x + (spine.width - length) / 2, spine.y + (spine.height - spine.width) / 2,
                       length, spine.width)
     return env.get_template("cover-wrap.html").render(
-        book=book, stylesheet=stylesheet.as_uri(), shape=shape, width=f"{shape.width:.3f}pt",
+        book=book, stylesheet=stylesheet_url(book), shape=shape, width=f"{shape.width:.3f}pt",
         height=f"{shape.height:.3f}pt", unit=f"{shape.trim[0] / 100:.4f}pt",
         cover_url=book.cover.as_uri() if book.cover else None, spine_line=spine_line,
         spine_size=f"{text_size:.2f}pt", show_date=False)
@@ -105,10 +114,16 @@ def wrap_html(book: Book, env, shape: Geometry) -> str:
 
 def write(book: Book, env, pages: int, target: Path) -> list[Problem]:
     """Write the wrap for an interior of `pages` pages to `target`; return the warnings."""
+    from anthology.print.pdf import press_colours
+    from anthology.print.press import pdfx
+
     shape = geometry(book, pages)
-    layout = lay_out(book, wrap_html(book, env, shape))
+    layout = lay_out(book, wrap_html(book, env, shape), press=press_colours(book, True))  # CMYK for a PDF/X
+    if layout.press is not None:
+        pdfx.before_write(layout, target, book)
     layout.document.write_pdf(target)
     set_boxes(target, shape)
+    pdfx.finish(target, book, press=True)  # print: pdf-x: the wrap goes to the same press
     warnings = [Problem("PDF", None, w, "WEASYPRINT", "warning") for w in layout.warnings]
     warnings += [Problem("PDF", None, f"resource refused: {u}", "FETCH", "warning") for u in layout.refused]
     return warnings + cover_resolution(book, shape) + barcode_overlap(book, shape, layout.document)
@@ -126,7 +141,7 @@ def barcode_overlap(book: Book, shape: Geometry, document) -> list[Problem]:
         if x < area.x + area.width and x + width > area.x and y < area.y + area.height and y + height > area.y:
             return [Problem(book.manifest.name, book.lines.get("description"),
                             "the back of the cover wrap is too full: its text reaches into the barcode area "
-                            "(2 × 1.2 in, lower right), where it is hidden: shorten the description",
+                            f"(2 × 1.2 in, lower {'left' if shape.rtl else 'right'}), where it is hidden: shorten the description",
                             "COVER", "warning")]
     return []
 

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from anthology.text import fragments
 from anthology.print import pdf
-from anthology import templating as templates
+from anthology.print.source import stylesheet_url
 from anthology.print.imposition import zine
 from anthology.errors import BookError, Problem
 from anthology.book.model import Book
@@ -35,7 +35,7 @@ def build(book: Book, env, wanted: str, outputs) -> list[str]:
         book=book, piece=piece, body=fragments.print_body(piece.body), notes="")
     html = env.get_template("minizine.html").render(
         book=book, piece=piece, body=Markup(piece_html), width=f"{width:.2f}", height=f"{height:.2f}",
-        stylesheet=templates.resource(book.root, "styles/book.css").as_uri())
+        stylesheet=stylesheet_url(book))
     layout = pdf.lay_out(book, html, grayscale=book.print.grayscale)
     document = layout.document
     pages = len(document.pages)

@@ -164,15 +164,19 @@ def _saddle_sides(seq: list[int | None]) -> list[tuple[int | None, int | None]]:
 
 
 def booklet_sides(
-    page_count: int, signature: int | None = None
+    page_count: int, signature: int | None = None, direction: str = "ltr"
 ) -> list[list[tuple[int | None, int | None]]]:
     """Page order of a saddle-stitched booklet, per signature, per sheet side.
 
     Returns one list per signature; each holds ``(left, right)`` tuples of 1-based source
     page numbers (``None``: blank), front then back of each sheet, outermost sheet first.
     ``signature=N`` makes signatures of N sheets (4N pages); only the last one is shorter
-    and padded.
+    and padded. ``direction="rtl"``: bound on the right, for a book read right to left; every
+    side is mirrored, so the front cover (page 1) is on the left of the first sheet's outer side
+    and the pages turn leftwards.
     """
+    if direction not in ("ltr", "rtl"):
+        raise ValueError(f"direction must be ltr or rtl, not {direction}")
     if page_count < 1:
         raise ValueError("cannot impose a document without pages")
     if signature is not None and signature < 1:
@@ -181,7 +185,10 @@ def booklet_sides(
     per = 4 * signature if signature else page_count
     chunks = [pages[i : i + per] for i in range(0, page_count, per)]
     whole = len(chunks) == 1
-    return [_saddle_sides(_padded_signature(chunk, whole)) for chunk in chunks]
+    found = [_saddle_sides(_padded_signature(chunk, whole)) for chunk in chunks]
+    if direction == "rtl":
+        found = [[(right, left) for left, right in sides] for sides in found]
+    return found
 
 
 # --------------------------------------------------------------------------- placement
@@ -256,8 +263,12 @@ def impose_booklet(
     signature: int | None = None,
     creep: float = 0.0,
     marks: bool = False,
+    direction: str = "ltr",
 ) -> ImpositionReport:
     """Impose ``src`` as a saddle-stitched booklet (or signatures) into ``dst``.
+
+    ``direction="rtl"`` imposes it for binding on the right (a book in Hebrew, Arabic, Persian):
+    every sheet side is mirrored (see :func:`booklet_sides`).
 
     Pages are placed two-up on landscape sheets (``sheet``: ``(width, height)`` in points,
     default :func:`sheet_for_trim` of the first page's trim; a portrait size is turned
@@ -293,7 +304,7 @@ def impose_booklet(
     sheet = (max(sheet), min(sheet))
     W, H = sheet
 
-    signatures = booklet_sides(len(src_pages), signature)
+    signatures = booklet_sides(len(src_pages), signature, direction)
     writer = PdfWriter()
     all_sides: list[tuple[int | None, ...]] = []
     min_scale = 1.0

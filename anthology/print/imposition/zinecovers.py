@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from anthology import templating as templates
+from anthology.print.source import stylesheet_url
 from anthology.book.model import Book
 from anthology.print.pdf import lay_out
 
@@ -21,9 +21,8 @@ def sequence(pages: int) -> list[str | int]:
 
 
 def covers_html(book: Book, env, width: float, height: float) -> str:
-    stylesheet = templates.resource(book.root, "styles/book.css")
     return env.get_template("zine-covers.html").render(
-        book=book, stylesheet=stylesheet.as_uri(), width=f"{width:.3f}pt", height=f"{height:.3f}pt",
+        book=book, stylesheet=stylesheet_url(book), width=f"{width:.3f}pt", height=f"{height:.3f}pt",
         unit=f"{width / 100:.4f}pt", cover_url=book.cover.as_uri() if book.cover else None,
         back=book.print.zine_back != "blank")
 

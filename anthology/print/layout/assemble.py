@@ -51,13 +51,21 @@ def enabled() -> bool:
 
 def applies(book, preset) -> bool:
     """Units serve the plain and press PDFs; a tagged PDF (one structure tree) and a print-on-demand
-    service's margin checks (they read the whole layout) need the book laid out whole."""
-    return not book.print.tagged and preset is None and enabled()
+    service's margin checks (they read the whole layout) need the book laid out whole, and so does a
+    right-to-left book (its units would open on left-hand pages: parts.py counts right-hand ones)."""
+    return not book.print.tagged and preset is None and enabled() and book.direction != "rtl"
 
 
-def assemble(book, env, entries, build_date, target: Path, *, press: bool = False, page_rules: str = "",
+def whole_for_press(book) -> bool:
+    """A PDF/X press edition is laid out whole, in the build's process: its colours and images are
+    made CMYK as the layout fetches them (print/press/cmyk.py)."""
+    return bool(book.print.pdf_x)
+
+
+def assemble(book, env, entries, build_date, target: Path | None, *, press: bool = False, page_rules: str = "",
              progress=None, pool: "Pool | None" = None, on_laid=None) -> Assembled | None:
-    """The book's PDF written to `target` from units; None when the book must be laid out whole.
+    """The book's PDF written to `target` from units (None: laid out for its page breaks only, an
+    EPUB-only build writes no PDF); None when the book must be laid out whole.
     `pool`: workers started earlier (Pool), else started here; either way closed when this fails.
     `on_laid(breaks)`: called once every part is laid out, with breaks.page_breaks() of every page,
     while the last parts are written; again later while it returns False."""
@@ -66,6 +74,8 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     from anthology.print.layout import index_pages
     from anthology.text import index
 
+    if press and whole_for_press(book):
+        return None
     progress = progress or (lambda message: None)
     css = pdf.page_css(book, press, page_rules)
     long_notes: frozenset[str] = frozenset()
@@ -167,7 +177,7 @@ def assemble(book, env, entries, build_date, target: Path, *, press: bool = Fals
     final = names_in_order()
     fresh = len(state.worked & set(final))
     cached = f", {len(final) - fresh} from the cache" if fresh < len(final) else ""
-    progress(f"writing the PDF ({starts[final[-1]][0] + state.laid[final[-1]].count - 1} pages: "
+    progress(f"{'writing the PDF' if target is not None else 'laid out'} ({starts[final[-1]][0] + state.laid[final[-1]].count - 1} pages: "
              f"{len(final)} parts, {fresh} laid out now{cached})")
     count = state.joiner.finish(final, target)
     for name in final:
@@ -195,14 +205,14 @@ def _styles_allow_units(book, html: str) -> bool:
     gives (units.css_allows_units)."""
     from lxml import html as lxml_html
 
-    from anthology.resources import resource
+    from anthology.book import styles
 
     head = lxml_html.document_fromstring(html).find("head")
     if head is None or len([link for link in head.iter("link") if link.get("rel") == "stylesheet"]) != 1:
         return False  # another stylesheet (a book's own template): not read here, so not trusted
     texts = [style.text or "" for style in head.iter("style")]
     try:
-        texts.append(resource(book.root, "styles/book.css").read_text(encoding="utf-8"))
+        texts.append(styles.print_text(book))
     except (OSError, UnicodeDecodeError):
         return False
     return all(units_.css_allows_units(text) and "@import" not in text for text in texts)

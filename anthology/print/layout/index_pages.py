@@ -39,7 +39,7 @@ def relayout(book, first, html: str):
     alone = _index_alone(html, pages, start) if start else None
     if alone is None:
         return None
-    result = pdf.lay_out(book, alone, grayscale=book.print.grayscale)
+    result = pdf.lay_out(book, alone, grayscale=book.print.grayscale, press=pdf.press_colours(book, False))
     index_pages = [n for n, page in enumerate(result.document.pages) if SECTION_ID in page.anchors]
     if index_pages[:1] != [_FIRST_PAGE] or not _same_margins(first.document.pages[start - 1:start + 1],
                                                          result.document.pages[_FIRST_PAGE:_FIRST_PAGE + 2]):

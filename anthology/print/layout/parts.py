@@ -330,8 +330,8 @@ def warm_up(manifest: Path) -> None:
 
     import yaml
 
+    from anthology.book import styles
     from anthology.print import pdf
-    from anthology.resources import resource
 
     try:
         root = Path(manifest).absolute().parent
@@ -339,7 +339,8 @@ def warm_up(manifest: Path) -> None:
         language = str(data.get("language") or "en")
         printing = data.get("print") if isinstance(data.get("print"), dict) else {}
         book = SimpleNamespace(root=root, print=SimpleNamespace(grayscale=printing.get("grayscale") is True))
-        url = resource(root, "styles/book.css").as_uri()
+        mode = data.get("styles") if data.get("styles") in styles.MODES else "add"
+        url = styles.sheets(root, mode)[-1 if mode == "replace" else 0].as_uri()
         html = (f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head>'
                 f'<link rel="stylesheet" href="{escape(url)}"></head><body class="print">'
                 f'<section class="piece"><p>{_WARM_UP}</p></section></body></html>')

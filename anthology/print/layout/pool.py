@@ -43,17 +43,22 @@ class Pool:
         self.failed, self.error, self.given, self.sending = False, "", None, None
         self.cover_wanted, self.cover_sent, self.cover = False, False, None  # the generated cover
         self.workers = []
+        # the lifeline: every worker watches its read end; the parent alone holds the write end, so
+        # the read end sees end-of-file the moment the parent ends, however it ends (SIGKILL too)
+        lifeline, self._lifeline = os.pipe()
         for rank in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
             from_worker, to_parent = context.Pipe(duplex=False)
             from_parent, to_worker = context.Pipe(duplex=False)
             woken = rank == 0 or eager
             process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), manifest, woken),
+                                      kwargs={"parent": os.getpid(), "lifeline": (lifeline, self._lifeline)},
                                       daemon=True)
             process.start()
             to_parent.close()
             from_parent.close()
             self.workers.append({"conn": from_worker, "out": to_worker, "process": process,
                                  "busy": None, "holding": [], "woken": woken})
+        os.close(lifeline)
 
     def give(self, book, scopes) -> None:
         """The book the units come from (once: a pool serves one build). Sent to the first worker
@@ -219,8 +224,49 @@ class Pool:
             worker["out"].close()
             if busy:  # work nobody will read: stop it now
                 worker["process"].kill()
+        if self._lifeline is not None:
+            os.close(self._lifeline)  # every worker still running ends with it
+            self._lifeline = None
         # Not waited for here: they end by themselves, and multiprocessing reaps them (at the next
         # pool's start, or when the program ends).
+
+
+def _die_with_parent(parent: int, lifeline: tuple[int, int]) -> None:
+    """Called first thing in a worker: it ends when the build that forked it ends, however that ends
+    (a SIGKILL, an out-of-memory kill, a CI timeout): no layout process outlives its build. On Linux
+    the kernel sends it SIGKILL (prctl PR_SET_PDEATHSIG); everywhere, a thread watches the lifeline,
+    a pipe whose only write end the parent holds, and ends the process at its end-of-file."""
+    import threading
+
+    read_end, write_end = lifeline
+    os.close(write_end)  # this process's copy: only the parent's may keep the pipe open
+    _parent_death_signal()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(0)
+
+    def watch() -> None:
+        try:
+            while os.read(read_end, 1):
+                pass
+        except OSError:
+            pass
+        os._exit(0)
+
+    threading.Thread(target=watch, name="anthology-lifeline", daemon=True).start()
+
+
+def _parent_death_signal() -> None:
+    """Linux: ask the kernel for SIGKILL when the parent dies (elsewhere the lifeline alone holds)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # the lifeline still holds
 
 
 def _lower_priority() -> None:
@@ -260,10 +306,15 @@ def _warm(manifest: Path | None, trace: bool):
     return pdf
 
 
-def _work(conn, manifest: Path | None, woken: bool = True) -> None:
+def _work(conn, manifest: Path | None, woken: bool = True, parent: int | None = None,
+          lifeline: tuple[int, int] | None = None) -> None:
     """A worker: lay out a unit, report it, write it when told where it begins (or drop it). It
-    warms up at once when `woken`, else with its first message (Pool.wake)."""
+    warms up at once when `woken`, else with its first message (Pool.wake). It ends with `parent`
+    (watching `lifeline`, see _die_with_parent)."""
     import signal
+
+    if lifeline is not None:
+        _die_with_parent(parent, lifeline)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
     _lower_priority()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from anthology.outputs import write_file
+
 
 class Joiner:
     """Collects the units' PDFs as they are written; finish() joins them in reading order."""
@@ -22,7 +24,7 @@ class Joiner:
     def add(self, name: str, data: bytes, owned: list[str]) -> None:
         self.parts[name] = (data, owned)
 
-    def finish(self, order: list[str], target: Path) -> int:
+    def finish(self, order: list[str], target: Path | None) -> int:
         """Write the parts named in `order`, in that order, to `target`; the first part's metadata and
         language are the document's. Returns the number of pages."""
         import pikepdf
@@ -48,12 +50,17 @@ class Joiner:
             book.Root.Lang = first.Root.Lang
         for key, value in first.docinfo.items():
             book.docinfo[key] = value
-        book.save(target, deterministic_id=True, fix_metadata_version=False,
+        # saved in memory and written by Python, never by qpdf itself: qpdf meeting a full disk can
+        # abort the whole process (an uncaught QPDFSystemError), where Python raises an OSError
+        joined = io.BytesIO()
+        book.save(joined, deterministic_id=True, fix_metadata_version=False,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
         count = len(book.pages)
         book.close()
         for source in sources:
             source.close()
+        if target is not None:  # None: only the page count (an EPUB-only build writes no PDF)
+            write_file(Path(target), joined.getvalue())
         return count
 
 
