@@ -24,6 +24,10 @@ SECTIONS = (  # (schema table, heading, where it is written)
 
 
 def tables() -> str:
+    import sys
+
+    if str(ROOT) not in sys.path:  # this tree's schema, whichever anthology is installed
+        sys.path.insert(0, str(ROOT))
     from anthology.book import schema
 
     out = []
