@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test zine check clean checkers bench serve fuzz stress lint
+.PHONY: book test test-fast zine check clean checkers bench serve fuzz stress lint
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ checkers:
 
 test: $(STAMP) checkers
 	$(BIN)/python -m pytest -q
+
+# The edit-test loop: the unit tests and the end-to-end tests that build no whole book (markers in
+# tests/conftest.py); no browser, no EPUBCheck. `make test` still runs everything.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 # ruff (bugs and modern spellings), mypy (the annotations), import-linter (imports run one way):
 # configured in pyproject.toml; run by .ci/run after the tests. The end-to-end test files (tests/test_*.py)

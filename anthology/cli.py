@@ -1,4 +1,4 @@
-"""Command line: `anthology build`, `check`, `serve`, `new` and `import`; exit 0 success, 1 book problems, 2 bad usage,
+"""Command line: `anthology build`, `check`, `serve`, `new`, `import` and `doctor`; exit 0 success, 1 book problems, 2 bad usage,
 3 an internal error, 130 interrupted (Ctrl-C)."""
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--title", default=None, help="the book's title (default: from DIR's name)")
     new.add_argument("--language", default="en", help="BCP 47 language tag (default: en)")
     new.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
+    commands.add_parser("doctor", help="what this machine has and lacks for each output and check, "
+                                       "and how to install it", parents=[debug_only])
     imp = commands.add_parser("import", help="turn a .docx, .odt, .html, .epub, .md or .txt file into pieces of the book",
                               parents=[debug_only])
     imp.add_argument("file", type=Path)
@@ -146,6 +148,10 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
 def _command(args, stdout, stderr) -> int:
     from anthology import settings
 
+    if args.command == "doctor":
+        from anthology import doctor
+
+        return doctor.run(stdout)
     if args.command in ("new", "import"):
         try:
             return _start_or_import(args, stdout, stderr)

@@ -43,6 +43,9 @@ SWITCHES = (
            "`1` prints what the layout workers do (and why a book was laid out whole) to stderr."),
     Switch("ace", "ANTHOLOGY_ACE", None, "looked for",
            "The path of Ace by DAISY's `ace-cli`, or `off` to run EPUBCheck alone."),
+    Switch("weasy_off", "ANTHOLOGY_WEASY_OFF", None, "none",
+           "Comma-separated WeasyPrint speed-ups to turn off (`pngdata`, `as-rgb`, `parsed`, `libraries`, or "
+           "`all`): the output WeasyPrint alone makes, only slower (print/weasy/)."),
 )
 
 
@@ -55,6 +58,7 @@ class Settings:
     units: bool = True
     trace_units: bool = False
     ace: str | None = None  # a path, "off", or None (looked for: epub/ace.py)
+    weasy_off: frozenset[str] = frozenset()  # WeasyPrint speed-ups turned off (print/weasy/__init__.py)
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +77,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
         units=env.get("ANTHOLOGY_UNITS", "").lower() not in _OFF,
         trace_units=env.get("ANTHOLOGY_TRACE_UNITS") == "1",
         ace=env.get("ANTHOLOGY_ACE") or None,
+        weasy_off=frozenset(n.strip().lower() for n in env.get("ANTHOLOGY_WEASY_OFF", "").split(",") if n.strip()),
     )
 
 

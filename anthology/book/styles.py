@@ -11,7 +11,6 @@ scripts is laid out from the tool's file itself, as before.
 
 from __future__ import annotations
 
-import base64
 import re
 from pathlib import Path
 

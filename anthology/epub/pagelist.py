@@ -32,6 +32,19 @@ def scopes_of(book: Book) -> dict[str, str]:
     return scopes
 
 
+def page_breaks(document, scopes: dict[str, str]):
+    """The page breaks of a document laid out whole: print/layout/breaks.page_breaks (kept here for
+    the callers of its former place; the print stage's Edition.breaks gives them for any layout)."""
+    from anthology.print.layout.breaks import page_breaks as read_breaks
+
+    return read_breaks(document, scopes)
+
+
+def from_layout(book: Book, document) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
+    """Page-break markers and the page list of a document laid out whole (as from_breaks())."""
+    return from_breaks(book, page_breaks(document, scopes_of(book)))
+
+
 def from_breaks(book: Book, breaks) -> tuple[dict[str, list[tuple[str, int, str]]], list[tuple[str, str]]]:
     """Page-break markers per EPUB file, and the page list (label, href) in reading order, from the
     print edition's (page number, scope, characters before) of every page (Edition.breaks)."""
@@ -39,7 +52,7 @@ def from_breaks(book: Book, breaks) -> tuple[dict[str, list[tuple[str, int, str]
     markers: dict[str, list[tuple[str, int, str]]] = {}
     labels: list[tuple[str, str]] = []
     waiting: list[str] = []  # pages with nothing the EPUB has (blank pages, the contents page)
-    last = None
+    last: str | None = None
     for number, scope, chars in breaks:
         if scope is None:
             waiting.append(str(number))
@@ -49,7 +62,8 @@ def from_breaks(book: Book, breaks) -> tuple[dict[str, list[tuple[str, int, str]
             labels.append((label, f"{scopes[scope]}#page-{label}"))
         waiting = []
         last = scope
-    for label in waiting if last else []:  # trailing blank pages: at the very end of the last part
-        markers.setdefault(scopes[last], []).append((last, END, label))
-        labels.append((label, f"{scopes[last]}#page-{label}"))
+    for label in waiting:  # trailing blank pages: at the very end of the last part
+        if last is not None:
+            markers.setdefault(scopes[last], []).append((last, END, label))
+            labels.append((label, f"{scopes[last]}#page-{label}"))
     return markers, labels

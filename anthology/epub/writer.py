@@ -14,13 +14,11 @@ from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
-from anthology.epub import ace
-from anthology.text import fragments, parallel
-from anthology import templating as templates
-from anthology.text import markup
-from anthology.text.markup import IMAGE_TYPES
 from anthology.book import stylesheet
 from anthology.book.model import Book
+from anthology.epub import ace
+from anthology.text import fragments, markup, parallel
+from anthology.text.markup import IMAGE_TYPES
 
 OPS = "http://www.idpf.org/2007/ops"
 XHTML = "http://www.w3.org/1999/xhtml"

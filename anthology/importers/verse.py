@@ -54,7 +54,7 @@ def _stanza(p) -> int:
             else:
                 current.append(child)
         lines.append(([], current))
-        if len(lines) < 2 and not p.getparent().tag in ("div", "section", "article", "blockquote", "body"):
+        if len(lines) < 2 and p.getparent().tag not in ("div", "section", "article", "blockquote", "body"):
             return 0
     for child in list(p):
         p.remove(child)

@@ -180,19 +180,6 @@ def render(book: Book, env, *, index_entries: list, build_date, press: bool = Fa
     return result
 
 
-class _KeptContext(weasyprint.Document):
-    """A WeasyPrint document whose layout context is kept: print/layout/parts.py makes the margin boxes
-    (running heads, folios) again with the page counter moved. WeasyPrint is pinned (pyproject)."""
-
-    last = None
-
-    @classmethod
-    def _build_layout_context(cls, *args, **kwargs):
-        context = super()._build_layout_context(*args, **kwargs)
-        _KeptContext.last = context
-        return context
-
-
 def lay_out(book: Book, html: str, grayscale: bool = False, keep_context: bool = False,
             font_config=None, lxml_parsed: bool = False, press=None, **options) -> PrintResult:
     """Lay out one HTML document of the book (the book, its cover, a mini-zine) with the fetcher
@@ -218,10 +205,10 @@ def lay_out(book: Book, html: str, grayscale: bool = False, keep_context: bool =
         source = weasyprint.HTML(string=html, base_url=str(book.root) + "/", url_fetcher=fetcher)
     context = None
     with captured_warnings() as warnings:
-        if keep_context:
-            document = _KeptContext._render(source, font_config or FontConfiguration(), None, None,
-                                            {**weasyprint.DEFAULT_OPTIONS, **options})
-            context, _KeptContext.last = _KeptContext.last, None
+        if keep_context:  # WeasyPrint's internals: print/weasy/margins.py
+            from anthology.print.weasy.margins import render_keeping_context
+
+            document, context = render_keeping_context(source, font_config or FontConfiguration(), options)
         else:
             document = source.render(font_config=font_config or FontConfiguration(), **options)
     result = PrintResult(document, list(warnings), list(fetcher.refused))

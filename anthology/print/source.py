@@ -9,7 +9,6 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from anthology import templating as templates
 from anthology.book.model import Book
 from anthology.text import fragments, parallel
 

@@ -19,10 +19,11 @@ import copy
 import dataclasses
 import re
 from pathlib import Path
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from lxml import etree, html as lxml_html
+
+from anthology.print.weasy import margins
 
 HALF_TITLE = "halftitle"
 _SKIP = 2  # the half-title and the blank left-hand page after it, before a unit laid out alone
@@ -207,7 +208,7 @@ class LaidOut:
         self.book, self.unit = book, unit
         html, shared = _without_stylesheet(book, unit.html)
         options = {} if shared is None else {"font_config": shared.font_config, "stylesheets": [shared.sheet]}
-        with _no_margin_boxes():  # made once, by write(), with the right page numbers
+        with margins.no_margin_boxes():  # made once, by write(), with the right page numbers
             self.result = pdf.lay_out(book, html, grayscale=book.print.grayscale, keep_context=True,
                                       lxml_parsed=True, **options)
         if shared is not None:
@@ -240,7 +241,7 @@ class LaidOut:
                 raise UnitError(f"{self.unit.name}: no blank page to put before it")
             first = 1
         counted = self.result.context.page_maker[self.skip + 1][3][1].get("page", [self.skip + 1])[0]
-        _renumber(self.result, start - counted)
+        margins.renumber(self.result.document, self.result.context, start - counted)
         names = pages[self.skip].anchors  # the places it links to in other units, for the links to stay
         for target in self.unit.wanted:
             names.setdefault(target, (0, 0, 0, 0))
@@ -260,40 +261,6 @@ def _starts_unit(pages, skip: int, unit: Unit) -> bool:
     if not unit.alone:
         return True
     return page.side == "right" and not page.blank and bool(unit.owned) and unit.owned[0] in pages[skip].anchors
-
-
-@contextmanager
-def _no_margin_boxes():
-    """WeasyPrint makes the margin boxes after the pages are laid out, from the layout context: a
-    unit's are made once its page numbers are known (_renumber), not before."""
-    import weasyprint.layout
-
-    original = weasyprint.layout.make_margin_boxes
-    weasyprint.layout.make_margin_boxes = lambda context, page, state: []
-    try:
-        yield
-    finally:
-        weasyprint.layout.make_margin_boxes = original
-
-
-def _renumber(result, offset: int) -> None:
-    """Make every page's margin boxes (running heads, folios) with the page counter moved by `offset`."""
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.layout.background import layout_box_backgrounds
-    from weasyprint.layout.page import make_margin_boxes
-
-    context = result.context
-    for number, page in enumerate(result.document.pages, start=1):
-        box = page._page_box
-        context.current_page = number
-        state = copy.deepcopy(context.page_maker[number][3])
-        counters = state[1]
-        counters["page"] = [value + offset for value in counters.get("page", [number])]
-        kept = [child for child in box.children if not isinstance(child, boxes.MarginBox)]
-        margins = list(make_margin_boxes(context, box, state))
-        for margin in margins:
-            layout_box_backgrounds(box, margin, context.get_image_from_uri)
-        box.children = tuple(kept + margins)
 
 
 @dataclass

@@ -94,7 +94,7 @@ def _resources(holder, variant: str, seen: set):
     for name, shading in (resources.get("/Shading") or {}).items():
         if not _allowed_space(shading.get("/ColorSpace"), variant):
             yield f"the gradient {name} is in {_space_name(shading.get('/ColorSpace'))}"
-    for name, pattern in (resources.get("/Pattern") or {}).items():
+    for _name, pattern in (resources.get("/Pattern") or {}).items():
         if isinstance(pattern, pikepdf.Stream) or "/Resources" in pattern:
             yield from _resources(pattern, variant, seen)
     for name, xobject in (resources.get("/XObject") or {}).items():

@@ -314,4 +314,4 @@ def _xmp(book, info, version: str, when: dt.datetime, document_id: uuid.UUID) ->
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
-<?xpacket end="w"?>""".encode("utf-8")
+<?xpacket end="w"?>""".encode()

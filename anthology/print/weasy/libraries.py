@@ -10,7 +10,9 @@ imported, find_library answers None, so the direct names are used; the same libr
 import ctypes.util
 import sys
 
-if "weasyprint" not in sys.modules:
+from anthology.print import weasy
+
+if "weasyprint" not in sys.modules and weasy.enabled("libraries"):
     _original = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:

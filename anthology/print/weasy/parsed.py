@@ -37,7 +37,9 @@ def document(html: str, base_url: str, url_fetcher):
     import weasyprint
     from weasyprint.urls import ensure_url
 
-    root = tree(html)
+    from anthology.print import weasy
+
+    root = tree(html) if weasy.enabled("parsed") else None
     if root is None:
         return None
     source = weasyprint.HTML.__new__(weasyprint.HTML)  # what HTML.__init__ sets, from this tree

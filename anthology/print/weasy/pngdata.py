@@ -57,7 +57,9 @@ def install() -> None:
     global ENCODE
     from weasyprint.images import RasterImage
 
-    if ENCODE is not None:
+    from anthology.print import weasy
+
+    if ENCODE is not None or not weasy.enabled("pngdata"):
         return
     ENCODE = encode = RasterImage._get_png_data
 
@@ -83,7 +85,10 @@ def as_rgb(path: Path) -> bytes | None:
     from PIL import Image
 
     from anthology import cache
+    from anthology.print import weasy
 
+    if not weasy.enabled("as-rgb"):
+        return None
     try:
         with open(path, "rb") as stream:
             head = stream.read(len(_SIGNATURE) + 25)  # the signature and the IHDR chunk

@@ -13,9 +13,9 @@ from book_helpers import REPO, copy_fixture, run_cli
 def test_the_environment_is_read_one_way():
     found = settings.from_environment({"ANTHOLOGY_JOBS": "3", "ANTHOLOGY_CACHE": "OFF", "ANTHOLOGY_CACHE_MB": "12.5",
                                        "ANTHOLOGY_DEBUG": "1", "ANTHOLOGY_UNITS": "no", "ANTHOLOGY_TRACE_UNITS": "1",
-                                       "ANTHOLOGY_ACE": "off"})
+                                       "ANTHOLOGY_ACE": "off", "ANTHOLOGY_WEASY_OFF": "pngdata, Parsed"})
     assert found == settings.Settings(jobs=3, cache=False, cache_mb=12.5, debug=True, units=False,
-                                      trace_units=True, ace="off")
+                                      trace_units=True, ace="off", weasy_off=frozenset({"pngdata", "parsed"}))
 
 
 def test_values_not_understood_are_the_defaults():
