@@ -613,7 +613,7 @@ HE = {
 }
 
 # parallel text and the translators' and editors' notes (docs/parallel-text.md)
-_PARALLEL = {
+_PARALLEL: dict[str, dict[str, str]] = {
     "en": {"note_tn": "Trans.", "note_ed": "Ed.", "original_text": "The original ({language})",
            "original_title": "Original title: {title} ({language}).", "show_text": "Show",
            "show_translation": "Translation", "show_original": "Original", "show_both": "Both"},
@@ -649,6 +649,6 @@ _PARALLEL = {
            "show_translation": "תרגום", "show_original": "מקור", "show_both": "שניהם"},
 }
 
-BUILT_IN = {"en": EN, "ru": RU, "uk": UK, "kk": KK, "de": DE, "fr": FR, "es": ES, "pl": PL, "tr": TR, "ar": AR, "he": HE}
+BUILT_IN: dict[str, dict] = {"en": EN, "ru": RU, "uk": UK, "kk": KK, "de": DE, "fr": FR, "es": ES, "pl": PL, "tr": TR, "ar": AR, "he": HE}
 for _code, _texts in BUILT_IN.items():
     _texts.update(_PARALLEL[_code])

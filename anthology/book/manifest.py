@@ -332,7 +332,9 @@ class _Loader:
         original = meta.pop("original", None)
         parallel = meta.pop("parallel", None)
         piece = Piece(id=piece_id, path=path, kind=kind, body=fragment, **{k: v for k, v in meta.items() if k != "kind"})
-        where = lambda key: (self.manifest, overrides.line_of(key)) if key in overrides else (path, data.line_of(key))
+        def where(key):
+            return (self.manifest, overrides.line_of(key)) if key in overrides else (path, data.line_of(key))
+
         if original is not None:
             piece.original = self.original(piece, original, where("original"), (body, body_line))
             if piece.original is not None:

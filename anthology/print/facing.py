@@ -34,7 +34,7 @@ from anthology.text import fragments, markup, parallel
 SLACK = 16.0  # points kept free on a page of several chunks (collapsing margins, a note's separator)
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u2010\u00ad\u200b\u2060\ufeff"))
-_MEASURED: dict[str, list] = {}  # measure HTML's hash -> its measures (a build lays a book out several times)
+_MEASURED: dict[str, dict] = {}  # measure HTML's hash -> its measures (a build lays a book out several times)
 
 
 @dataclass
@@ -133,7 +133,7 @@ def _wrapped(html: str) -> str:
 
 # --- 1. measure ---------------------------------------------------------------------------------
 
-def measure(book, piece, sides: dict[str, list[str]], page_rules: str) -> dict[str, list[Chunk]]:
+def measure(book, piece, sides: dict[str, list[str]], page_rules: str) -> tuple[dict[str, list[Chunk]], float]:
     from anthology import templating as templates
 
     stylesheet = templates.resource(book.root, "styles/book.css").as_uri()
@@ -165,7 +165,7 @@ def _cached(book, key: str, html: str, counts: dict[str, int]) -> dict:
 
     with pdf.recording_fetches() as fetched:
         html, shared = parts._without_stylesheet(book, html)  # the stylesheet parsed once a process
-        options = {} if shared is None else {"font_config": shared.font_config, "stylesheets": [shared.sheet]}
+        options: dict = {} if shared is None else {"font_config": shared.font_config, "stylesheets": [shared.sheet]}
         result = pdf.lay_out(book, html, grayscale=book.print.grayscale, lxml_parsed=True, **options)
         if shared is not None:
             pdf.record_fetches(shared.fetched)
@@ -202,7 +202,7 @@ def _read(document, counts: dict[str, int]) -> dict:
         entry["flow"] = chunk_box.position_y + chunk_box.margin_height() - top
         entry["notes"] = sum(area.margin_height() for area in page_box.children
                              if isinstance(area, boxes.FootnoteAreaBox) and area.children)
-    out = {side: [found.get(f"{side}{i}", {"pages": [[]], "flow": 0.0, "notes": 0.0})
+    out: dict = {side: [found.get(f"{side}{i}", {"pages": [[]], "flow": 0.0, "notes": 0.0})
                   for i in range(counts[side])] for side in "ot"}
     out["height"] = height
     return out
@@ -291,7 +291,6 @@ def cut(html: str, pages: list[list[list[int]]]) -> list[str]:
                 continue
             part = copy.deepcopy(blocks[index])
             part.tail = None
-            classes = (part.get("class") or "").split()
             if done[index]:
                 _mark(_drop_before(part, done[index]), "facing-continued")
             if last_page[index] > number:
