@@ -144,7 +144,7 @@ def test_each_side_has_its_notes_at_its_own_foot_and_running_heads_on_both_pages
     english_note = next(i for i in pages if "The strike ended on 16 December 2011" in texts[i])
     assert "Пишу вам из Жанаозена" in texts[russian_note] and russian_note % 2 == 1
     assert "I am writing to you from Zhanaozen" in texts[english_note] and english_note == russian_note + 1
-    assert "Gulnara Bazhkenova · Uralskaya Nedelya, 16 December 2012 · Translated by Test Translator" \
+    assert "Gulnara Bazhkenova · Uralskaya Nedelya, December 16, 2012 · Translated by Test Translator" \
         in texts[english_note]  # the byline's own characters (the header goes through an HTML parser)
     translators = next(i for i in pages if "Kurt: salted dried curd" in texts[i])
     assert "(Trans.)" in texts[translators] and "balls of dried cheese,a" in texts[translators].replace(" ", " ")
