@@ -21,6 +21,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="re
 
 MANIFEST = """\
     title: Убитая сборка
+    output: book
     language: ru
     chapters:
       - title: Первая

@@ -22,6 +22,7 @@ if not ROOT and not os.environ.get("CI"):
 
 MANIFEST = """\
     title: Полный диск
+    output: book
     language: ru
     chapters:
       - title: Первая
