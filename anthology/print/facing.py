@@ -29,11 +29,10 @@ from dataclasses import dataclass, field
 from lxml import etree
 from markupsafe import Markup, escape
 
+from anthology.print.layout.breaks import _count, _text_boxes  # the page list's own counting
 from anthology.text import fragments, markup, parallel
 
 SLACK = 16.0  # points kept free on a page of several chunks (collapsing margins, a note's separator)
-_SPACE = re.compile(r"\s+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u2010\u00ad\u200b\u2060\ufeff"))
 _MEASURED: dict[str, dict] = {}  # measure HTML's hash -> its measures (a build lays a book out several times)
 
 
@@ -197,7 +196,7 @@ def _read(document, counts: dict[str, int]) -> dict:
             children = [child for child in inner.element if isinstance(child.tag, str)]
             for block in inner.children:
                 if block.element in children:
-                    on_page.append([children.index(block.element), sum(_count(t.text) for t in _texts(block, boxes))])
+                    on_page.append([children.index(block.element), sum(_count(t.text) for t in _text_boxes(block, boxes))])
         entry["pages"].append(on_page)
         entry["flow"] = chunk_box.position_y + chunk_box.margin_height() - top
         entry["notes"] = sum(area.margin_height() for area in page_box.children
@@ -218,21 +217,6 @@ def _find(box, test):
         if hit is not None:
             return hit
     return None
-
-
-def _texts(box, boxes):
-    if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
-        return
-    if isinstance(box, boxes.TextBox):
-        if "::" not in (box.element_tag or ""):
-            yield box
-        return
-    for child in getattr(box, "children", []):
-        yield from _texts(child, boxes)
-
-
-def _count(text: str) -> int:
-    return len(_SPACE.sub("", text.translate(_INVISIBLE)))
 
 
 # --- 2. group -------------------------------------------------------------------------------------
