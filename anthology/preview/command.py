@@ -25,7 +25,7 @@ from anthology import settings
 from anthology.book.manifest import load_book
 from anthology.book.model import Book
 from anthology.errors import BookError, Problem
-from anthology.outputs import AtomicOutputs, OutputError
+from anthology.outputs import AtomicOutputs, OutputError, sweep
 from anthology.templating import template_problem
 from anthology.preview import watch as watching
 from anthology.preview.livereload import ReloadState
@@ -232,6 +232,9 @@ def changed_files(old: Path, new: Path) -> list[str] | None:
     return changed
 
 
+STOP_GRACE = 10  # seconds a background build has to stop on SIGINT before it is killed
+
+
 class Background:
     """`anthology build --format …` for the EPUB, the PDF and the zine, one run at a time; edits made
     while it runs are built in the next run."""
@@ -283,16 +286,18 @@ class Background:
         return code == 0, formats, seconds, [] if code == 0 else errors
 
     def stop(self) -> None:
-        """End a run still going: SIGINT first (it removes its temporary files), then kill."""
+        """End a run still going: SIGINT first (it removes its temporary files), then kill; what a
+        killed run left in the output folder is swept (its process is gone, so its files are stale)."""
         if self.process is None:
             return
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=STOP_GRACE)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        sweep(self.out_dir)
         if self.log is not None:
             self.log.close()
         self.process = None
