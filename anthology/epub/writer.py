@@ -113,11 +113,12 @@ def _epub_types(root):
 
 def insert_page_breaks(root, breaks: list[tuple[str, int, str]]) -> None:
     """Put <span epub:type="pagebreak"> before the character `chars` (non-space characters
-    counted from the start, notes and note calls skipped) of the section with id `element`."""
+    counted from the start, notes and note calls skipped) of the section with id `element`.
+    Each section's text is walked once for all its breaks (a long piece spans many pages)."""
     by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
+    wanted: dict[str, list[tuple[int, etree._Element]]] = {}
     for element_id, chars, label in breaks:  # in page order: a later marker lands after an earlier one
-        target = by_id.get(element_id)
-        if target is None:
+        if by_id.get(element_id) is None:
             continue
         marker = etree.Element(f"{{{XHTML}}}span")
         marker.set("id", f"page-{label}")
@@ -125,7 +126,9 @@ def insert_page_breaks(root, breaks: list[tuple[str, int, str]]) -> None:
         marker.set("role", "doc-pagebreak")
         marker.set("aria-label", label)
         marker.set("class", "pagebreak")
-        _place_at(target, chars, marker)
+        wanted.setdefault(element_id, []).append((chars, marker))
+    for element_id, markers in wanted.items():
+        _place_all(by_id[element_id], markers)
 
 
 def _skipped(element) -> bool:
@@ -145,23 +148,36 @@ def _text_nodes(element):
         yield child, True
 
 
-def _place_at(element, chars: int, marker) -> None:
-    """Insert marker before the first word that starts at or after non-space character `chars`."""
-    count = 0
+def _place_all(element, markers: list[tuple[int, etree._Element]]) -> None:
+    """Insert each marker before the first word that starts at or after its non-space character
+    `chars` (markers in page order; one that falls past the text goes at the end). The places are
+    found in one walk, then the markers go in from the last place back, so that the text offsets
+    found stay true and markers at the same place keep their order."""
+    todo = sorted(range(len(markers)), key=lambda i: markers[i][0])  # stable: page order kept at ties
+    places: list[tuple[object, bool, int, etree._Element]] = []
+    count, next_one = 0, 0
     for node, is_tail in _text_nodes(element):
+        if next_one == len(todo):
+            break
         text = (node.tail if is_tail else node.text) or ""
         for match in re.finditer(r"\S+", text):
-            if count >= chars:
-                marker.tail = text[match.start():]
-                if is_tail:
-                    node.tail = text[: match.start()]
-                    node.addnext(marker)
-                else:
-                    node.text = text[: match.start()]
-                    node.insert(0, marker)
-                return
+            while next_one < len(todo) and count >= markers[todo[next_one]][0]:
+                places.append((node, is_tail, match.start(), markers[todo[next_one]][1]))
+                next_one += 1
+            if next_one == len(todo):
+                break
             count += len(match.group())
-    element.append(marker)
+    for node, is_tail, start, marker in reversed(places):
+        text = (node.tail if is_tail else node.text) or ""
+        marker.tail = text[start:]
+        if is_tail:
+            node.tail = text[:start]
+            node.addnext(marker)
+        else:
+            node.text = text[:start]
+            node.insert(0, marker)
+    for i in sorted(todo[next_one:]):  # past the text: at the end, in page order
+        element.append(markers[i][1])
 
 
 def nav_document(env, book: Book, extras: EpubExtras, index_entries, has_cover: bool) -> bytes:
