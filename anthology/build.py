@@ -66,6 +66,9 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
             raise BookError([template_problem(book, exc)]) from None
     finally:
         printing.close()
+        from anthology.book.languages import save_remembered
+
+        save_remembered()  # the answers of CLDR this build computed, for the next one
     outputs: dict[str, bytes | Path] = {path.name: path for path in report.outputs if path.parent == Path(out_dir) and path.is_file()}
     if cacheable and len(outputs) == len(report.outputs):  # an output that is a folder, or in one, is not cached
         cache.store(request, _inputs(book, report), outputs,

@@ -14,26 +14,46 @@ import re
 from pathlib import Path
 
 _FACTS: dict[str, object] | None = None  # remembered answers of Babel and langcodes (see remembered())
+_UNSAVED = False  # answers computed since the facts were last written to the build cache
 
 
 def remembered(kind: str, args: tuple, compute):
     """compute(), remembered by (kind, args) in the build cache: loading Babel's locale data or
     langcodes' registry costs a tenth of a second or more, and a book asks the same few questions
-    (its languages' directions, its dates, its sizes) at every build. JSON-able answers only."""
-    global _FACTS
-    from anthology import cache
-
-    entry_key = cache.key("cldr-facts")
+    (its languages' directions, its dates, its sizes) at every build. JSON-able answers only. New
+    answers are written to the cache once, by save_remembered() (the build calls it at its end; at
+    the latest when the process exits), not once per answer."""
+    global _FACTS, _UNSAVED
     if _FACTS is None:
-        entry = cache.lookup(entry_key)
+        from anthology import cache
+
+        entry = cache.lookup(cache.key("cldr-facts"))
         _FACTS = dict(entry.data.get("facts", {})) if entry is not None else {}
     name = json.dumps([kind, *args], ensure_ascii=False, default=str)
     if name not in _FACTS:
         _FACTS[name] = compute()
         if len(_FACTS) > 2000:  # a book asks a few hundred questions: forget old books' answers
             _FACTS = {name: _FACTS[name]}
-        cache.store(entry_key, [], {}, {"facts": _FACTS}, prune_now=False)
+        if not _UNSAVED:
+            import atexit
+
+            atexit.register(save_remembered)  # unregistered again when saved
+        _UNSAVED = True
     return _FACTS[name]
+
+
+def save_remembered() -> None:
+    """Write the answers computed since the last save to the build cache (one entry, one write)."""
+    global _UNSAVED
+    if not _UNSAVED or _FACTS is None:
+        return
+    import atexit
+
+    from anthology import cache
+
+    _UNSAVED = False
+    atexit.unregister(save_remembered)
+    cache.store(cache.key("cldr-facts"), [], {}, {"facts": _FACTS}, prune_now=False)
 
 
 def problem(tag) -> str | None:
