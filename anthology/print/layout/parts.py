@@ -241,7 +241,7 @@ class LaidOut:
                 raise UnitError(f"{self.unit.name}: no blank page to put before it")
             first = 1
         counted = self.result.context.page_maker[self.skip + 1][3][1].get("page", [self.skip + 1])[0]
-        margins.renumber(self.result.document, self.result.context, start - counted)
+        margins.renumber(self.result.document, self.result.context, start - counted, first)
         names = pages[self.skip].anchors  # the places it links to in other units, for the links to stay
         for target in self.unit.wanted:
             names.setdefault(target, (0, 0, 0, 0))

@@ -55,13 +55,15 @@ def no_margin_boxes():
         weasyprint.layout.make_margin_boxes = original
 
 
-def renumber(document, context, offset: int) -> None:
-    """Make every page's margin boxes with the page counter moved by `offset`."""
+def renumber(document, context, offset: int, first: int = 0) -> None:
+    """Make the margin boxes of every page from index `first` on with the page counter moved by
+    `offset` (pages before `first`, which are not written, get none: each page's margin boxes come
+    from its own state, not from the pages before it)."""
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout.background import layout_box_backgrounds
     from weasyprint.layout.page import make_margin_boxes
 
-    for number, page in enumerate(document.pages, start=1):
+    for number, page in enumerate(document.pages[first:], start=first + 1):
         box = page._page_box
         context.current_page = number
         state = copy.deepcopy(context.page_maker[number][3])
