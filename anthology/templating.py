@@ -91,11 +91,20 @@ class BookSandbox(ImmutableSandboxedEnvironment):
         return super().is_safe_attribute(obj, attr, value)
 
 
+def own_templates(root: Path) -> Path | None:
+    """The book's own templates/ folder, None when it has none (or when the book is the tool's own
+    folder, as the sample book at the top of the repository is)."""
+    own = Path(root) / "templates"
+    if not own.is_dir() or own.resolve() == (TOOL_ROOT / "templates").resolve():
+        return None
+    return own
+
+
 def environment(book) -> jinja2.Environment:
     """Templates from the book's own templates/ folder first, then the tool's."""
     labels = book.labels
-    own = book.root / "templates"
-    search = [str(p) for p in (own, TOOL_ROOT / "templates") if p.is_dir()]
+    own = own_templates(book.root)
+    search = [str(p) for p in (own, TOOL_ROOT / "templates") if p is not None and p.is_dir()]
     env = BookSandbox(
         loader=jinja2.FileSystemLoader(search),
         autoescape=True,

@@ -222,7 +222,9 @@ def _index_unit(book, env, placeholder: units_.Unit, entries: list) -> units_.Un
     """The index unit with every locator: templates/parts/index.html rendered alone in place of the
     placeholder's index (rendering the whole book again took a tenth of a second at 1x, on the way
     of every edit). Not with a book's own templates (they may give the index more than it takes)."""
-    if (book.root / "templates").exists():
+    from anthology.templating import own_templates
+
+    if own_templates(book.root) is not None:
         return None
     html = env.get_template("parts/index.html").render(book=book, index=entries, link=lambda target: f"#{target}")
     return units_.with_section(placeholder, html)
