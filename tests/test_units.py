@@ -130,13 +130,17 @@ def test_an_edit_lays_out_its_chapter_only_and_gives_what_a_clean_build_gives(tm
 
 
 def test_an_edit_of_one_chapter_starts_one_worker_only(tmp_path, monkeypatch, capfd):
-    """The workers after the first import WeasyPrint only once they have work: an edit that lays out
-    one chapter leaves the other core to the first worker (and the cover comes from the cache)."""
+    """WeasyPrint is imported and warmed up once per build: the first worker does it, the others are
+    forked from it warm. An edit that lays out one chapter lays out that unit only, in one worker
+    (and the cover comes from the cache)."""
     manifest = copy_fixture("full", tmp_path / "book")
     capfd.readouterr()
     _build(manifest, tmp_path / "out", tmp_path / "cache", monkeypatch, ANTHOLOGY_JOBS="2", ANTHOLOGY_TRACE_UNITS="1")
     err = capfd.readouterr().err
-    assert len(re.findall(r"\] warm ", err)) == 2 and "] cover" in err, err  # a clean build: both, the cover
+    assert len(re.findall(r"\] warm ", err)) == 1 and len(re.findall(r"\] forked from ", err)) == 1, err
+    assert "] cover" in err, err  # a clean build: the cover too
+    workers = set(re.findall(r"\[unit (\d+) [^]]*\] (?:lay|write|cover) ", err))
+    assert len(workers) == 2, err  # both worked
     piece = manifest.parent / "one" / "report.md"
     piece.write_text(piece.read_text(encoding="utf-8") + "\nOne sentence more.\n", encoding="utf-8")
     _build(manifest, tmp_path / "out", tmp_path / "cache", monkeypatch, ANTHOLOGY_JOBS="2", ANTHOLOGY_TRACE_UNITS="1")

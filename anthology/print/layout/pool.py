@@ -1,8 +1,9 @@
 """The workers that lay out the print edition's units (print/layout/assemble.py): forked processes, one
 per core, each laying out one unit at a time and holding it (two at most) until it is told where it
 begins, then writing it. Started before the book is read, the first imports WeasyPrint and warms up
-meanwhile, the others too for a first build, else with their first work; one of them renders the
-generated cover first unless it is in the cache. Messages go through two one-way pipes per worker."""
+meanwhile, then forks the others from itself, warm (WeasyPrint imported once per build, not once per
+core); one of them renders the generated cover first unless it is in the cache. Messages go through
+two one-way pipes per worker, all made by the build's process before the first worker starts."""
 
 from __future__ import annotations
 
@@ -32,9 +33,9 @@ def jobs() -> int:
 
 class Pool:
     """Forked worker processes, each laying out one unit at a time and holding it (HOLD at most)
-    until written. Started before the book is read (build.py), they import WeasyPrint and warm up
-    (fonts, the hyphenation dictionary) meanwhile, or with their first work unless `eager` (wake());
-    give() hands them the book."""
+    until written. Started before the book is read (build.py), the first imports WeasyPrint and
+    warms up (fonts, the hyphenation dictionary) meanwhile, then forks the others; give() hands the
+    book to all of them when `eager` (a first build), else to each with its first work (wake())."""
 
     def __init__(self, count: int | None = None, manifest: Path | None = None, eager: bool = True):
         import multiprocessing
@@ -46,18 +47,21 @@ class Pool:
         # the lifeline: every worker watches its read end; the parent alone holds the write end, so
         # the read end sees end-of-file the moment the parent ends, however it ends (SIGKILL too)
         lifeline, self._lifeline = os.pipe()
-        for rank in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
+        ends = []  # two one-way pipes (os.pipe) per worker: a duplex one would be a socket pair
+        for _ in range(count or jobs()):
             from_worker, to_parent = context.Pipe(duplex=False)
             from_parent, to_worker = context.Pipe(duplex=False)
-            woken = rank == 0 or eager
-            process = context.Process(target=_work, args=(_Duplex(from_parent, to_parent), manifest, woken),
-                                      kwargs={"parent": os.getpid(), "lifeline": (lifeline, self._lifeline)},
-                                      daemon=True)
-            process.start()
-            to_parent.close()
-            from_parent.close()
-            self.workers.append({"conn": from_worker, "out": to_worker, "process": process,
-                                 "busy": None, "holding": [], "woken": woken})
+            ends.append((_Duplex(from_parent, to_parent), from_worker, to_worker))
+        # the first worker forks the others once it is warm (_fork_siblings): they hold their ends of
+        # the pipes made here; this process keeps only its own ends
+        first = context.Process(target=_work, args=(ends[0][0], manifest, True),
+                                kwargs={"parent": os.getpid(), "lifeline": (lifeline, self._lifeline),
+                                        "siblings": [end[0] for end in ends[1:]]}, daemon=True)
+        first.start()
+        for rank, (worker_end, from_worker, to_worker) in enumerate(ends):
+            worker_end.close()
+            self.workers.append({"conn": from_worker, "out": to_worker, "process": first if rank == 0 else None,
+                                 "busy": None, "holding": [], "woken": rank == 0 or eager})
         os.close(lifeline)
 
     def give(self, book, scopes) -> None:
@@ -76,9 +80,8 @@ class Pool:
 
     def wake(self, worker) -> bool:
         """Unless the pool is `eager` (a first build: every unit to lay out), a worker but the first
-        starts (imports WeasyPrint, warms up) with its first work: an edit that lays out one unit
-        leaves the processor to the first one (0.1 s of such a rebuild on two cores). It waits for
-        the book, so the book goes at once. False when the worker is gone."""
+        gets the book with its first work: an edit that lays out one unit leaves the processor to
+        the first one. False when the worker is gone."""
         if not worker["woken"]:
             worker["woken"] = True
             try:
@@ -222,8 +225,8 @@ class Pool:
                 pass
             worker["conn"].close()
             worker["out"].close()
-            if busy:  # work nobody will read: stop it now
-                worker["process"].kill()
+            if busy:  # work nobody will read: stop it now (the first worker's end ends the others too)
+                (worker["process"] or self.workers[0]["process"]).kill()
         if self._lifeline is not None:
             os.close(self._lifeline)  # every worker still running ends with it
             self._lifeline = None
@@ -239,7 +242,8 @@ def _die_with_parent(parent: int, lifeline: tuple[int, int]) -> None:
     import threading
 
     read_end, write_end = lifeline
-    os.close(write_end)  # this process's copy: only the parent's may keep the pipe open
+    if write_end is not None:
+        os.close(write_end)  # this process's copy: only the parent's may keep the pipe open
     _parent_death_signal()
     if os.getppid() != parent:  # the parent died before the signal was asked for
         os._exit(0)
@@ -290,7 +294,12 @@ class _Duplex:
     """A worker's end: receives from one pipe, sends on the other."""
 
     def __init__(self, incoming, outgoing):
+        self._ends = (incoming, outgoing)
         self.recv, self.send = incoming.recv, outgoing.send
+
+    def close(self) -> None:
+        for end in self._ends:
+            end.close()
 
 
 def _warm(manifest: Path | None, trace: bool):
@@ -307,10 +316,11 @@ def _warm(manifest: Path | None, trace: bool):
 
 
 def _work(conn, manifest: Path | None, woken: bool = True, parent: int | None = None,
-          lifeline: tuple[int, int] | None = None) -> None:
+          lifeline: tuple[int, int] | None = None, siblings: list | None = None) -> None:
     """A worker: lay out a unit, report it, write it when told where it begins (or drop it). It
-    warms up at once when `woken`, else with its first message (Pool.wake). It ends with `parent`
-    (watching `lifeline`, see _die_with_parent)."""
+    warms up at once when `woken`, else with its first message (Pool.wake), and then forks a worker
+    for each of `siblings` (their ends of the pipes). It ends with `parent` (watching `lifeline`,
+    see _die_with_parent)."""
     import signal
 
     if lifeline is not None:
@@ -321,10 +331,55 @@ def _work(conn, manifest: Path | None, woken: bool = True, parent: int | None = 
     from anthology import settings
 
     trace = settings.current().trace_units
-    cold = not woken  # WeasyPrint not imported yet
-    if not cold:
-        pdf = _warm(manifest, trace)
+    pdf = _warm(manifest, trace) if woken else None  # None: WeasyPrint not imported yet
+    if siblings:
+        if pdf is None:
+            pdf = _warm(manifest, trace)
+        _fork_siblings(conn, siblings, lifeline[0] if lifeline is not None else None, pdf, trace)
+    _serve(conn, pdf, manifest, trace)
 
+
+def _fork_siblings(conn, siblings: list, lifeline: int | None, pdf, trace: bool) -> None:
+    """Fork a worker for each of `siblings` from this warm one: WeasyPrint imported, the stylesheet
+    parsed, the fonts and the hyphenation dictionary loaded, once for all of them. Each ends with
+    this process (the parent-death signal) and with the build (the lifeline, inherited)."""
+    import threading
+
+    me = os.getpid()
+    for sibling in siblings:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the new worker: its own pipes only, then the same loop
+            code = 0
+            try:
+                conn.close()
+                for other in siblings:
+                    if other is not sibling:
+                        other.close()
+                if lifeline is not None:
+                    _die_with_parent(me, (lifeline, None))
+                if trace:
+                    print(f"[unit {os.getpid()} {time.time() % 100:6.2f}] forked from {me}", file=sys.stderr)
+                _serve(sibling, pdf, None, trace)
+            except BaseException:  # noqa: BLE001 - the pool sees the pipe close and lays the book out whole
+                code = 1
+            finally:
+                os._exit(code)  # never back into the first worker's stack
+        sibling.close()
+        threading.Thread(target=_reap, args=(pid,), name="anthology-reaper", daemon=True).start()
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def _serve(conn, pdf, manifest: Path | None, trace: bool) -> None:
+    """A worker's loop over its messages until the pool closes; `pdf` None: warm up with the first."""
+    cold = pdf is None
     book = scopes = None
 
     held: dict[str, units_.LaidOut] = {}  # laid out, waiting to be told where they begin
