@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from book_helpers import run_cli
-from test_images import png_bytes
+from image_helpers import png_bytes
 
 FUZZ = bool(os.environ.get("ANTHOLOGY_FUZZ"))
 CHECK_EXAMPLES = int(os.environ.get("ANTHOLOGY_FUZZ_CHECKS", 2000 if FUZZ else 100))
