@@ -23,7 +23,7 @@ from book_helpers import FIXTURES, REPO, run_cli, snapshot
 from checkers import ghostscript
 
 EPOCH = "1700000000"
-ICC = Path(__file__).resolve().parent.parent / "anthology" / "resources" / "icc"
+ICC = REPO / "anthology" / "resources" / "icc"
 
 
 @pytest.fixture(autouse=True)
