@@ -56,7 +56,7 @@ bench: $(STAMP)
 
 # Longer property-based run (Hypothesis, randomised, many more examples than make test's CI profile).
 fuzz: $(STAMP)
-	ANTHOLOGY_FUZZ=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
+	ANTHOLOGY_FUZZ=1 $(BIN)/python -m pytest -q tests/e2e/reliability/test_fuzz.py
 
 # A 20x sample book and a book of 300 one-paragraph pieces: time and peak memory of each build.
 stress: $(STAMP)

@@ -211,7 +211,7 @@ def test_accessibility_metadata(builds, name, has_images):
     assert len(summary) == 1 and len(summary[0]) > 40
     assert _meta_values(epub, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
     assert "a11y:" in (epub.opf.get("prefix") or "")  # a11y:certifiedBy needs its prefix declared
-    from anthology.epub.ace import TESTED_VERSION  # the release tests/test_accessibility.py runs
+    from anthology.epub.ace import TESTED_VERSION  # the release tests/e2e/epub/test_accessibility.py runs
 
     assert f"Ace by DAISY {TESTED_VERSION}" in summary[0]
     assert [f"Ace by DAISY {TESTED_VERSION}" in c for c in _meta_values(epub, "a11y:certifiedBy")] == [True]
@@ -571,7 +571,7 @@ def test_ids_are_unique_and_every_internal_link_resolves(builds, name):
 
 
 def test_check_epub_on_a_good_book_exits_0_and_says_ok(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # EPUBCheck alone here; with Ace: tests/test_accessibility.py
+    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # EPUBCheck alone here; with Ace: tests/e2e/epub/test_accessibility.py
     manifest = copy_fixture("minimal", tmp_path / "book")
     run = run_cli("check", manifest, "--epub")
     assert run.code == 0, run.err
@@ -624,7 +624,7 @@ def test_build_check_epub_exits_1_when_epubcheck_finds_errors(tmp_path, monkeypa
                         "RSC-005", "error")]
 
     monkeypatch.setattr(anthology.epub.epubcheck, "epubcheck", fake)
-    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # EPUBCheck's messages only (Ace: tests/test_accessibility.py)
+    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # EPUBCheck's messages only (Ace: tests/e2e/epub/test_accessibility.py)
     manifest = copy_fixture("minimal", tmp_path / "book")
     run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "epub", "--check-epub")
     assert run.code == 1, (run.out, run.err)
