@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from book_helpers import FIXTURES, REPO, Epub, run_cli
-
-EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of every shared build
+from book_helpers import EPOCH, FIXTURES, REPO, Epub, build_variant, run_cli
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -90,6 +88,24 @@ def epubchecked(builds):
         return cache[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def tagged(tmp_path_factory):
+    """The full fixture with `tagged: true`, a bare address added to a piece, built with --for-press:
+    (reading PDF, press PDF), for the tagged-PDF, bleed and link-address tests."""
+    def edit(book):
+        manifest = book / "book.yaml"
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+            "print:\n  trim: 6in x 9in\n", "print:\n  trim: 6in x 9in\n  tagged: true\n"), encoding="utf-8")
+        notes = book / "three" / "windows-notes.md"
+        notes.write_text(notes.read_text(encoding="utf-8")
+                         + "\nThe printers keep a list at <https://example.net/kuryk/printers> for visitors.\n",
+                         encoding="utf-8")
+
+    book, out = build_variant(tmp_path_factory, "tagged", "full", "--format", "pdf", "--for-press", edit=edit)
+    assert "tagged: true" in (book / "book.yaml").read_text(encoding="utf-8")
+    return out / "caspian-fixture.pdf", out / "caspian-fixture-press.pdf"
 
 
 # ------------------------------------------------------------------------------ the tiers
