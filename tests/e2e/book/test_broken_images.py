@@ -119,8 +119,9 @@ def test_a_png_written_with_its_own_rows_shows_the_same_pixels(tmp_path, monkeyp
     import weasyprint
     from weasyprint.images import RasterImage
 
-    from anthology.print import pdf
-    from anthology.print.weasy import pngdata  # noqa: F401 (pdf installs the pass-through)
+    from anthology.print.weasy import pngdata
+
+    pngdata.install()  # as print/pdf.py does when it is imported: a PNG's own rows written as they are
 
     data = _png(kind)
     (tmp_path / "picture.png").write_bytes(data)

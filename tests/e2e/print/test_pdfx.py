@@ -122,7 +122,7 @@ def _colour_operators(pdf) -> set[str]:
 def _images(pdf) -> list:
     found = {}
     for page in pdf.pages:
-        for name, xobject in (page.obj.Resources.get("/XObject") or {}).items():
+        for xobject in (page.obj.Resources.get("/XObject") or {}).values():
             if xobject.get("/Subtype") == "/Image":
                 found[xobject.objgen] = xobject
     return list(found.values())
