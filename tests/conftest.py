@@ -1,4 +1,5 @@
-"""Session-wide builds of the fixture books: each book is built once and shared by the tests."""
+"""Session-wide builds of the fixture books (each built once and shared by the tests), and the tier of
+every test (fast, slow, browser) read from where it lives: see "the tiers" below."""
 
 from __future__ import annotations
 
@@ -119,8 +120,9 @@ def tagged(tmp_path_factory):
 #   browser               the e2e files and folders in BROWSER (Chromium through Playwright, axe-core or
 #                         Ace by DAISY), and tests listed there as "file::test".
 #
-# Paths are relative to tests/e2e/. A new e2e file is slow until it is listed in FAST_E2E.
-FAST_E2E = {
+# Paths are relative to tests/e2e/. A new e2e file is slow until it is listed in FAST_E2E. An entry that
+# names no file (or, when its file is collected, no test) stops the run: a renamed file cannot change tiers.
+FAST_E2E = {  # file: the names of its tests that are slow all the same
     "print/test_cover_wrap.py": {"test_format_cover_from_a_real_build_uses_the_interior_page_count"},
     "print/test_print_on_demand.py": {"test_margins_too_narrow_for_the_service_are_widened",
                                       "test_a_page_count_the_service_does_not_bind_is_a_warning"},
@@ -128,7 +130,7 @@ FAST_E2E = {
     "cli/test_new_book.py": {"test_new_writes_a_book_that_builds_from_inside_its_folder"},
     "languages/test_tool_labels.py": {"test_a_russian_book_speaks_russian_in_both_outputs"},
 }
-SLOW_FIXTURES = {"builds", "epubchecked", "kdp_interior", "new_book", "imported_book"}  # each builds a book
+SLOW_FIXTURES = {"builds", "epubchecked", "tagged", "kdp_interior", "new_book", "imported_book"}  # each builds a book
 BROWSER = {
     "web/",
     "preview/test_live_preview.py",
@@ -138,7 +140,25 @@ BROWSER = {
 TESTS = Path(__file__).parent
 
 
+def _stale_entries() -> list[str]:
+    """The FAST_E2E and BROWSER entries that name a file or folder that is not there, or a test that its
+    file does not define."""
+    stale = []
+    entries = [(path, name) for path, names in FAST_E2E.items() for name in ["", *names]]
+    entries += [tuple(entry.partition("::")[::2]) for entry in BROWSER]
+    for path, name in entries:
+        where = TESTS / "e2e" / path
+        if not where.exists():
+            stale.append(path)
+        elif name and f"def {name}(" not in where.read_text(encoding="utf-8"):
+            stale.append(f"{path}::{name}")
+    return stale
+
+
 def pytest_collection_modifyitems(config, items):
+    if stale := _stale_entries():
+        raise pytest.UsageError("tests/conftest.py: FAST_E2E or BROWSER names what tests/e2e/ does not have "
+                                f"(renamed or removed?): {', '.join(sorted(stale))}")
     for item in items:
         where = Path(str(item.fspath)).relative_to(TESTS)
         if where.parts[0] != "e2e":
