@@ -272,7 +272,6 @@ def resolve_href(base: str, href: str) -> tuple[str, str]:
     return "/".join(parts), fragment
 
 
-
 def xhtml_ids(root) -> set[str]:
     return {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
 

@@ -63,7 +63,6 @@ def test_code_is_set_in_a_shipped_font(tmp_path):
     assert all(re.match(r"(Charis-SIL|Noto-Sans-(Mono|Symbols-2))", f) for f in fonts), fonts
 
 
-
 def test_the_generated_cover_fills_its_image_edge_to_edge(tmp_path):
     """The book's page rules (margins of left and right pages) once left a white band on the cover."""
     import io

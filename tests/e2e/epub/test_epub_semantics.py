@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import PurePosixPath
 
 import pytest
 import yaml
@@ -54,26 +53,6 @@ def _main_words(built) -> list[list[str]]:
     if not hasattr(built, "_main_words"):
         built._main_words = [words(pdf_main_text(page)) for page in _pdf(built).pages]
     return built._main_words
-
-
-def _resolve(epub: Epub, base: str, href: str) -> tuple[str, str]:
-    """(file inside the package, fragment) of a relative href found in document `base`."""
-    path, _, fragment = href.partition("#")
-    target = str(PurePosixPath(base).parent / path) if path else base
-    target = re.sub(r"^\./", "", target)
-    parts: list[str] = []
-    for part in target.split("/"):
-        if part == "..":
-            parts.pop()
-        elif part and part != ".":
-            parts.append(part)
-    return "/".join(parts), fragment
-
-
-
-
-
-
 
 
 # ================================================================= package metadata

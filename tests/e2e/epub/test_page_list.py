@@ -40,7 +40,6 @@ def _main_words(built) -> list[list[str]]:
     return built._main_words
 
 
-
 def _page_list(epub: Epub) -> list[tuple[str, str]]:
     nav = nav_list(epub.xml(epub.nav_href), "page-list")
     assert nav is not None, "no page-list nav"
@@ -58,7 +57,6 @@ def _markers_in_spine_order(epub: Epub) -> list[tuple[str, str, list[str]]]:
 
 def _is_printed_contents(page_words: list[str]) -> bool:
     return bool(page_words) and page_words[0] == "contents"
-
 
 
 @pytest.mark.parametrize("name", PAGED_BOOKS)
@@ -132,7 +130,6 @@ def test_minimal_book_page_list_matches_its_pdf(builds):
     built = builds("minimal")
     entries = _page_list(built.open_epub())
     assert [label for label, _ in entries] == [str(n) for n in range(1, len(_pdf(built).pages) + 1)]
-
 
 
 @pytest.mark.parametrize("name", PAGED_BOOKS)

@@ -49,8 +49,6 @@ def _box(box) -> tuple[float, float, float, float]:
     return tuple(round(float(v), 1) for v in (box.left, box.bottom, box.right, box.top))
 
 
-
-
 def _append(path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
@@ -66,8 +64,6 @@ def press_from_manifest(tmp_path_factory):
 
     _, out = build_variant(tmp_path_factory, "press-manifest", "minimal", "--format", "pdf", edit=edit)
     return out / "a-minimal-book.pdf", out / "a-minimal-book-press.pdf"
-
-
 
 
 def _assert_bleed(press_path, reading_path, bleed: float):
