@@ -19,6 +19,7 @@ from lxml import etree
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
+EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of every shared build (tests/conftest.py)
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -54,6 +55,22 @@ def copy_fixture(name: str, target: Path) -> Path:
     """Copy tests/fixtures/<name> to target; return the copied manifest."""
     shutil.copytree(FIXTURES / name, target)
     return target / "book.yaml"
+
+
+def build_variant(tmp_path_factory, label: str, fixture: str, *argv: str, edit=None) -> tuple[Path, Path]:
+    """Copy a fixture book, let `edit(folder)` change it, build it with argv at EPOCH; (book folder, out)."""
+    import pytest
+
+    work = tmp_path_factory.mktemp(label)
+    manifest = copy_fixture(fixture, work / "book")
+    if edit:
+        edit(work / "book")
+    out = work / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        run = run_cli("build", manifest, "--out", out, *argv)
+    assert run.code == 0, run.err
+    return work / "book", out
 
 
 def write_book(folder: Path, manifest: str, files: dict[str, str | bytes]) -> Path:
@@ -239,6 +256,20 @@ class Epub:
         root = self.xml(href)
         body = root.find("x:body", NS)
         return " ".join(body.itertext())
+
+
+def resolve_href(base: str, href: str) -> tuple[str, str]:
+    """(file inside the EPUB package, fragment) of a relative href found in the package's document `base`."""
+    path, _, fragment = href.partition("#")
+    target = str(PurePosixPath(base).parent / path) if path else base
+    target = re.sub(r"^\./", "", target)
+    parts: list[str] = []
+    for part in target.split("/"):
+        if part == "..":
+            parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    return "/".join(parts), fragment
 
 
 def xhtml_ids(root) -> set[str]:

@@ -1,4 +1,5 @@
-"""Session-wide builds of the fixture books: each book is built once and shared by the tests."""
+"""Session-wide builds of the fixture books (each built once and shared by the tests), and the tier of
+every test (fast, slow, browser) read from where it lives: see "the tiers" below."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from book_helpers import FIXTURES, REPO, Epub, run_cli
-
-EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of every shared build
+from book_helpers import EPOCH, FIXTURES, REPO, Epub, build_variant, run_cli
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -92,37 +91,82 @@ def epubchecked(builds):
     return get
 
 
-# ------------------------------------------------------------------------------ the fast tier
-# `make test-fast` runs `-m "not slow and not browser"`: the unit tests (tests/unit/, fast unless marked)
-# and the tests of the end-to-end files below that build no whole book. The markers are given here
-# by file and by name, so that the test files themselves need no edit; a new top-level test file is
-# slow until it is listed in FAST_FILES.
-FAST_FILES = {"test_manifest.py", "test_limits.py", "test_zine.py", "test_preview_watch.py", "test_labels.py",
-              "test_cover_wrap.py", "test_presets.py", "test_import.py", "test_new.py", "test_grayscale.py"}
-BROWSER_FILES = {"test_preview.py", "test_web.py", "test_accessibility.py"}  # Chromium, Playwright or Ace
-SLOW_FIXTURES = {"builds", "epubchecked", "kdp_interior", "gray_book", "new_book"}  # each builds a book
-SLOW_TESTS = {  # in FAST_FILES, tests that build a whole book or run EPUBCheck
-    "test_the_imported_book_is_epubcheck_and_ace_clean", "test_margins_too_narrow_for_the_service_are_widened",
-    "test_the_new_book_is_epubcheck_clean", "test_a_russian_book_speaks_russian_in_both_outputs",
-    "test_the_colour_build_has_colour_to_lose", "test_copyshop_prints_gray_unless_told_otherwise",
-    "test_format_cover_from_a_real_build_uses_the_interior_page_count",
-    "test_markdown_keeps_its_front_matter_and_text_is_escaped", "test_a_page_count_the_service_does_not_bind_is_a_warning",
-    "test_import_writes_the_piece_and_its_images_and_says_what_to_check",
-    "test_new_writes_a_book_that_builds_from_inside_its_folder",
+@pytest.fixture(scope="session")
+def tagged(tmp_path_factory):
+    """The full fixture with `tagged: true`, a bare address added to a piece, built with --for-press:
+    (reading PDF, press PDF), for the tagged-PDF, bleed and link-address tests."""
+    def edit(book):
+        manifest = book / "book.yaml"
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+            "print:\n  trim: 6in x 9in\n", "print:\n  trim: 6in x 9in\n  tagged: true\n"), encoding="utf-8")
+        notes = book / "three" / "windows-notes.md"
+        notes.write_text(notes.read_text(encoding="utf-8")
+                         + "\nThe printers keep a list at <https://example.net/kuryk/printers> for visitors.\n",
+                         encoding="utf-8")
+
+    book, out = build_variant(tmp_path_factory, "tagged", "full", "--format", "pdf", "--for-press", edit=edit)
+    assert "tagged: true" in (book / "book.yaml").read_text(encoding="utf-8")
+    return out / "caspian-fixture.pdf", out / "caspian-fixture-press.pdf"
+
+
+# ------------------------------------------------------------------------------ the tiers
+# `make test-fast` runs `-m "not slow and not browser"`; `make test` runs everything. Where a test
+# stands follows from where it lives:
+#
+#   tests/unit/<stage>/   fast, unless the test marks itself (@pytest.mark.slow, @pytest.mark.browser);
+#   tests/e2e/<area>/     slow (it builds a whole book, runs EPUBCheck or a subprocess build), except
+#                         the files listed in FAST_E2E, whose tests build no whole book: there a test
+#                         is slow all the same when FAST_E2E names it or it uses a SLOW_FIXTURES fixture.
+#   browser               the e2e files and folders in BROWSER (Chromium through Playwright, axe-core or
+#                         Ace by DAISY), and tests listed there as "file::test".
+#
+# Paths are relative to tests/e2e/. A new e2e file is slow until it is listed in FAST_E2E. An entry that
+# names no file (or, when its file is collected, no test) stops the run: a renamed file cannot change tiers.
+FAST_E2E = {  # file: the names of its tests that are slow all the same
+    "print/test_cover_wrap.py": {"test_format_cover_from_a_real_build_uses_the_interior_page_count"},
+    "print/test_print_on_demand.py": {"test_margins_too_narrow_for_the_service_are_widened",
+                                      "test_a_page_count_the_service_does_not_bind_is_a_warning"},
+    "importers/test_import.py": {"test_markdown_keeps_its_front_matter_and_text_is_escaped"},
+    "cli/test_new_book.py": {"test_new_writes_a_book_that_builds_from_inside_its_folder"},
+    "languages/test_tool_labels.py": {"test_a_russian_book_speaks_russian_in_both_outputs"},
 }
-BROWSER_TESTS = {"test_the_imported_book_is_epubcheck_and_ace_clean"}
+SLOW_FIXTURES = {"builds", "epubchecked", "tagged", "kdp_interior", "new_book", "imported_book"}  # each builds a book
+BROWSER = {
+    "web/",
+    "preview/test_live_preview.py",
+    "epub/test_accessibility.py",
+    "importers/test_import.py::test_the_imported_book_is_epubcheck_and_ace_clean",
+}
+TESTS = Path(__file__).parent
+
+
+def _stale_entries() -> list[str]:
+    """The FAST_E2E and BROWSER entries that name a file or folder that is not there, or a test that its
+    file does not define."""
+    stale = []
+    entries = [(path, name) for path, names in FAST_E2E.items() for name in ["", *names]]
+    entries += [tuple(entry.partition("::")[::2]) for entry in BROWSER]
+    for path, name in entries:
+        where = TESTS / "e2e" / path
+        if not where.exists():
+            stale.append(path)
+        elif name and f"def {name}(" not in where.read_text(encoding="utf-8"):
+            stale.append(f"{path}::{name}")
+    return stale
 
 
 def pytest_collection_modifyitems(config, items):
+    if stale := _stale_entries():
+        raise pytest.UsageError("tests/conftest.py: FAST_E2E or BROWSER names what tests/e2e/ does not have "
+                                f"(renamed or removed?): {', '.join(sorted(stale))}")
     for item in items:
-        path = Path(str(item.fspath))
-        unit = "unit" in path.relative_to(Path(__file__).parent).parts
+        where = Path(str(item.fspath)).relative_to(TESTS)
+        if where.parts[0] != "e2e":
+            continue  # tests/unit/ and the rest: fast unless the test marks itself
+        path = Path(*where.parts[1:]).as_posix()
         name = item.name.split("[")[0]
-        if path.name in BROWSER_FILES or name in BROWSER_TESTS:
+        if any(path.startswith(entry) if entry.endswith("/") else entry in (path, f"{path}::{name}")
+               for entry in BROWSER):
             item.add_marker(pytest.mark.browser)
-        if unit:
-            continue  # fast unless the test marks itself slow
-        fixtures = set(getattr(item, "fixturenames", ()))
-        if path.name not in FAST_FILES or name in SLOW_TESTS or fixtures & SLOW_FIXTURES \
-                or (path.name == "test_import.py" and "book" in fixtures):
+        if path not in FAST_E2E or name in FAST_E2E[path] or set(getattr(item, "fixturenames", ())) & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)

@@ -1,4 +1,5 @@
-"""Helpers for tests/test_zine.py: make numbered source PDFs and read imposed sheets back."""
+"""Helpers for the zine tests (tests/unit/print/test_imposition.py, the zine and cover builds in
+tests/e2e/): make numbered source PDFs and read imposed sheets back."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 book's language.
 
 Built in for English, Russian, Ukrainian, Kazakh, German, French, Spanish, Polish, Turkish, Arabic and
-Hebrew (every label in each: tests/test_languages.py checks it); another language falls back to English
+Hebrew (every label in each: tests/e2e/languages/test_multilingual_book.py checks it); another language falls back to English
 for the words, while dates, sizes, lists of names and the names of languages come from CLDR through
 Babel for any language. A label may have plural forms, a mapping of CLDR plural categories (one, few,
 many, other …) chosen by Babel's plural rules for the number of people it names. A book adds to (never

@@ -1,12 +1,12 @@
-"""Issue 4: the EPUB at publishing grade — page list of the print edition, accessibility metadata,
-landmarks, cover, semantics of parts, notes and verse, the index, links, and EPUBCheck's messages."""
+"""Issue 4: what the EPUB says of itself and its parts: package metadata (the print edition, the language,
+accessibility), landmarks, the cover, the semantics of front, body and back matter, notes and verse, the
+index's locators, ids and links. The page list: test_page_list.py; EPUBCheck's messages:
+test_epubcheck_messages.py."""
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
-from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
@@ -24,9 +24,8 @@ from book_helpers import (
     nav_list,
     pdf_main_text,
     run_cli,
+    resolve_href,
     words,
-    words_after_page_breaks,
-    words_around_page_breaks,
     xhtml_ids,
 )
 from conftest import EPOCH
@@ -54,115 +53,6 @@ def _main_words(built) -> list[list[str]]:
     if not hasattr(built, "_main_words"):
         built._main_words = [words(pdf_main_text(page)) for page in _pdf(built).pages]
     return built._main_words
-
-
-def _resolve(epub: Epub, base: str, href: str) -> tuple[str, str]:
-    """(file inside the package, fragment) of a relative href found in document `base`."""
-    path, _, fragment = href.partition("#")
-    target = str(PurePosixPath(base).parent / path) if path else base
-    target = re.sub(r"^\./", "", target)
-    parts: list[str] = []
-    for part in target.split("/"):
-        if part == "..":
-            parts.pop()
-        elif part and part != ".":
-            parts.append(part)
-    return "/".join(parts), fragment
-
-
-def _page_list(epub: Epub) -> list[tuple[str, str]]:
-    nav = nav_list(epub.xml(epub.nav_href), "page-list")
-    assert nav is not None, "no page-list nav"
-    return [(_text(a), a.get("href")) for a in nav.iter(f"{XHTML_NS}a")]
-
-
-def _markers_in_spine_order(epub: Epub) -> list[tuple[str, str, list[str]]]:
-    """(file, label, words after) for every pagebreak marker, in reading order."""
-    found = []
-    for href in epub.spine:
-        for label, after in words_after_page_breaks(epub.xml(href), count=8):
-            found.append((href, label, after))
-    return found
-
-
-def _is_printed_contents(page_words: list[str]) -> bool:
-    return bool(page_words) and page_words[0] == "contents"
-
-
-# ================================================================= page list of the print edition
-
-
-@pytest.mark.parametrize("name", PAGED_BOOKS)
-def test_page_list_labels_are_every_print_page_in_order_and_resolve_to_pagebreak_markers(builds, name):
-    built = builds(name)
-    epub = built.open_epub()
-    entries = _page_list(epub)
-    pages = len(_pdf(built).pages)
-    assert [label for label, _ in entries] == [str(n) for n in range(1, pages + 1)]
-    documents = {}
-    for label, href in entries:
-        target, fragment = _resolve(epub, epub.nav_href, href)
-        assert fragment, href
-        if target not in documents:
-            documents[target] = {el.get("id"): el for el in epub.xml(target).iter()
-                                 if isinstance(el.tag, str) and el.get("id")}
-        marker = documents[target].get(fragment)
-        assert marker is not None, f"page {label}: {href} does not resolve"
-        assert marker.get(EPUB_TYPE) == "pagebreak", href
-        assert marker.get("aria-label", marker.get("title")) == label, href
-
-
-@pytest.mark.parametrize("name", PAGED_BOOKS)
-def test_words_after_each_page_break_marker_open_that_page_of_the_pdf(builds, name):
-    """The contract of the page list: the words after marker N are at the top of PDF page N."""
-    built = builds(name)
-    markers = _markers_in_spine_order(built.open_epub())
-    pages = _main_words(built)
-    assert sorted(int(label) for _, label, _ in markers) == list(range(1, len(pages) + 1))
-    checked, wrong = 0, []
-    for href, label, after in markers:
-        page = pages[int(label) - 1]
-        if not page:
-            continue  # a blank page: marked where the next page begins
-        if _is_printed_contents(page):
-            continue  # the printed contents has no counterpart in the EPUB's documents
-        want = after[: min(4, len(page))]
-        assert want, f"page {label}: marker in {href} has no text after it"
-        if not contains_in_order(page[: len(want) + 8], want, max_gap=2):
-            wrong.append((label, href, want, page[:12]))
-        checked += 1
-    assert wrong == []
-    assert checked >= len(pages) * 0.6  # most pages were really compared
-
-
-@pytest.mark.parametrize("name", PAGED_BOOKS)
-def test_pages_without_epub_text_are_marked_where_the_next_page_begins(builds, name):
-    """Blank pages and the printed contents get a marker with the same words after it as the
-    marker of the next page that has text."""
-    built = builds(name)
-    markers = _markers_in_spine_order(built.open_epub())
-    pages = _main_words(built)
-    by_label = {int(label): after for _, label, after in markers}
-    placeholders = [n for n in range(1, len(pages) + 1)
-                    if not pages[n - 1] or _is_printed_contents(pages[n - 1])]
-    assert placeholders, "the book has no blank page: the check proves nothing"
-    for n in placeholders:
-        following = next((m for m in range(n + 1, len(pages) + 1) if m not in placeholders), None)
-        if following is None:
-            continue  # trailing blank pages: at the very end of the last part
-        assert by_label[n] == by_label[following], (n, following)
-
-
-@pytest.mark.parametrize("name", PAGED_BOOKS)
-def test_page_break_markers_appear_in_ascending_order_through_the_spine(builds, name):
-    labels = [int(label) for _, label, _ in _markers_in_spine_order(builds(name).open_epub())]
-    assert labels == sorted(labels)
-
-
-def test_minimal_book_page_list_matches_its_pdf(builds):
-    built = builds("minimal")
-    entries = _page_list(built.open_epub())
-    assert [label for label, _ in entries] == [str(n) for n in range(1, len(_pdf(built).pages) + 1)]
 
 
 # ================================================================= package metadata
@@ -211,7 +101,7 @@ def test_accessibility_metadata(builds, name, has_images):
     assert len(summary) == 1 and len(summary[0]) > 40
     assert _meta_values(epub, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
     assert "a11y:" in (epub.opf.get("prefix") or "")  # a11y:certifiedBy needs its prefix declared
-    from anthology.epub.ace import TESTED_VERSION  # the release tests/test_accessibility.py runs
+    from anthology.epub.ace import TESTED_VERSION  # the release tests/e2e/epub/test_accessibility.py runs
 
     assert f"Ace by DAISY {TESTED_VERSION}" in summary[0]
     assert [f"Ace by DAISY {TESTED_VERSION}" in c for c in _meta_values(epub, "a11y:certifiedBy")] == [True]
@@ -239,15 +129,15 @@ def test_landmarks_name_the_parts_and_resolve(builds, name, has_index):
     assert set(links) == expected
     files = {i["href"] for i in epub.manifest.values()}
     for kind, href in links.items():
-        target, fragment = _resolve(epub, epub.nav_href, href)
+        target, fragment = resolve_href(epub.nav_href, href)
         assert target in files, (kind, href)
         if fragment:
             assert fragment in xhtml_ids(epub.xml(target)), (kind, href)
     # the body starts with the first chapter, the credits are the appendix
-    assert _resolve(epub, epub.nav_href, links["bodymatter"])[0] == \
+    assert resolve_href(epub.nav_href, links["bodymatter"])[0] == \
         next(h for h in epub.spine if epub.xml(h).find("x:body", NS).get(EPUB_TYPE) == "bodymatter")
-    assert _resolve(epub, epub.nav_href, links["appendix"])[0] == "credits.xhtml"
-    assert _resolve(epub, epub.nav_href, links["toc"])[0] == epub.nav_href
+    assert resolve_href(epub.nav_href, links["appendix"])[0] == "credits.xhtml"
+    assert resolve_href(epub.nav_href, links["toc"])[0] == epub.nav_href
 
 
 # ================================================================= cover
@@ -275,7 +165,7 @@ def test_generated_cover_is_a_portrait_png_marked_as_the_cover(builds):
     assert epub.spine[0] == "cover.xhtml"
     cover_doc = epub.xml("cover.xhtml")
     img = cover_doc.find(".//x:img", NS)
-    assert _resolve(epub, "cover.xhtml", img.get("src"))[0] == epub.name(item["href"]).removeprefix(
+    assert resolve_href("cover.xhtml", img.get("src"))[0] == epub.name(item["href"]).removeprefix(
         str(epub.base) + "/")
     assert img.get("alt")
 
@@ -521,7 +411,7 @@ def test_index_locators_are_the_print_pages_where_the_term_occurs(builds, name):
         for a in locators:
             label = _text(a)
             assert label.isdigit(), (term, label)
-            target, fragment = _resolve(epub, "index.xhtml", a.get("href"))
+            target, fragment = resolve_href("index.xhtml", a.get("href"))
             if target not in documents:
                 documents[target] = {el.get("id"): el for el in epub.xml(target).iter()
                                      if isinstance(el.tag, str) and el.get("id")}
@@ -559,110 +449,9 @@ def test_ids_are_unique_and_every_internal_link_resolves(builds, name):
             link = el.get("href") if el.tag == f"{XHTML_NS}a" else el.get("src")
             if not link or re.match(r"^[a-z][a-z0-9+.-]*:", link):
                 continue
-            target, fragment = _resolve(epub, href, link)
+            target, fragment = resolve_href(href, link)
             if target not in files:
                 broken.append((href, link))
             elif fragment and fragment not in ids.get(target, set()):
                 broken.append((href, link))
     assert broken == []
-
-
-# ================================================================= EPUBCheck as the tool's messages
-
-
-def test_check_epub_on_a_good_book_exits_0_and_says_ok(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # EPUBCheck alone here; with Ace: tests/test_accessibility.py
-    manifest = copy_fixture("minimal", tmp_path / "book")
-    run = run_cli("check", manifest, "--epub")
-    assert run.code == 0, run.err
-    assert "OK" in run.out
-    assert run.err == ""
-
-
-@pytest.fixture(scope="session")
-def broken_epub_problems(builds, tmp_path_factory):
-    """EPUBCheck's findings for a copy of the minimal book's EPUB with its piece's XHTML removed."""
-    from anthology.epub.epubcheck import epubcheck
-
-    source = builds("minimal").epub
-    broken = tmp_path_factory.mktemp("broken-epub") / "broken.epub"
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(broken, "w") as zout:
-        for info in zin.infolist():
-            if info.filename.endswith("only-piece.xhtml"):
-                continue
-            zout.writestr(info, zin.read(info.filename))
-    return broken, epubcheck(broken)
-
-
-def test_epubcheck_problems_name_code_file_inside_the_epub_line_and_message(broken_epub_problems):
-    broken, problems = broken_epub_problems
-    errors = [p for p in problems if p.level == "error"]
-    assert errors, [str(p) for p in problems]
-    missing = [p for p in errors if "only-piece.xhtml" in p.message or "only-piece.xhtml" in p.file]
-    assert missing, [str(p) for p in errors]
-    for problem in errors:
-        assert re.match(r"^[A-Z]{3}-\d{3}[a-z]?$", problem.code), problem.code
-        assert problem.file.startswith(f"{broken.name}!"), problem.file
-        assert problem.message and "\n" not in problem.message
-    located = [p for p in errors if p.line is not None]
-    assert located, [str(p) for p in errors]
-    problem = located[0]
-    inside = problem.file.split("!", 1)[1]
-    assert "/" in inside or inside.endswith((".opf", ".xhtml", ".ncx"))  # a path inside the EPUB
-    assert str(problem) == f"{problem.file}:{problem.line}: {problem.message} [{problem.code}]"
-
-
-def test_build_check_epub_exits_1_when_epubcheck_finds_errors(tmp_path, monkeypatch):
-    import anthology.epub.epubcheck
-    from anthology.errors import Problem
-
-    calls = []
-
-    def fake(path):
-        calls.append(Path(path))
-        return [Problem(f"{Path(path).name}!EPUB/only-piece.xhtml", 12, "element \"blink\" not allowed here",
-                        "RSC-005", "error")]
-
-    monkeypatch.setattr(anthology.epub.epubcheck, "epubcheck", fake)
-    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # EPUBCheck's messages only (Ace: tests/test_accessibility.py)
-    manifest = copy_fixture("minimal", tmp_path / "book")
-    run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "epub", "--check-epub")
-    assert run.code == 1, (run.out, run.err)
-    assert [p.suffix for p in calls] == [".epub"]
-    assert re.search(r"^a-minimal-book\.epub!EPUB/only-piece\.xhtml:12: element \"blink\" not allowed here "
-                     r"\[RSC-005\]$", run.err, re.M), run.err
-
-
-def test_build_check_epub_exits_0_when_epubcheck_finds_only_warnings(tmp_path, monkeypatch):
-    import anthology.epub.epubcheck
-    from anthology.errors import Problem
-
-    monkeypatch.setattr(anthology.epub.epubcheck, "epubcheck",
-                        lambda path: [Problem("x.epub!EPUB/nav.xhtml", 3, "something odd", "HTM-999", "warning")])
-    monkeypatch.setenv("ANTHOLOGY_ACE", "off")
-    manifest = copy_fixture("minimal", tmp_path / "book")
-    run = run_cli("build", manifest, "--out", tmp_path / "out", "--format", "epub", "--check-epub")
-    assert run.code == 0, run.err
-    assert "x.epub!EPUB/nav.xhtml:3: warning: something odd [HTM-999]" in run.err
-
-
-@pytest.mark.parametrize("name", PAGED_BOOKS)
-def test_the_marker_stands_exactly_before_the_first_words_of_its_page(builds, name):
-    """Stricter than the test above: the words right after marker N are the very first words of
-    page N, or, when page N opens with the end of a word hyphenated on page N-1 (that word is then
-    the one before the marker), the words that follow it. A footnote call printed among the page's
-    first words (a number the EPUB has as a note reference, outside the reading order) is skipped."""
-    built = builds(name)
-    pages = _main_words(built)
-    epub = built.open_epub()
-    wrong = []
-    for href in epub.spine:
-        for label, before, after in words_around_page_breaks(epub.xml(href), count=3):
-            page = pages[int(label) - 1]
-            if not page or _is_printed_contents(page):
-                continue
-            page = [w for n, w in enumerate(page) if n >= 6 or not (w.isdigit() and w not in after)]
-            continued = len(page[0]) < len(before) and before.endswith(page[0])
-            if after != page[:3] and not (continued and after == page[1:4]):
-                wrong.append((label, href, before, after, page[:4]))
-    assert wrong == []

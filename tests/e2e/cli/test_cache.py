@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from book_helpers import REPO, copy_fixture, run_cli, snapshot
+from book_helpers import copy_fixture, run_cli, snapshot
 
 RESTORED = "restored from the cache"
 

@@ -10,7 +10,6 @@ and a refrain in columns. It is built once for the module, as every output.
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from lxml import etree

@@ -6,7 +6,6 @@ reference, in a book or in a file being imported."""
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
 

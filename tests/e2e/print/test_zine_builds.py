@@ -1,7 +1,7 @@
 """Issue 6 at the command line: `anthology build --format zine` and `--format minizine --piece ID`.
 
-The imposition maths is proved in test_zine.py; here the real book goes through the CLI and the
-imposed sheets are read back (pages identified by their text and folios)."""
+The imposition maths is proved in tests/unit/print/test_imposition.py; here the real book goes through the
+CLI and the imposed sheets are read back (pages identified by their text and folios)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ pixels from pypdfium2."""
 
 from __future__ import annotations
 
-import io
 
 import pypdfium2
 import pytest

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from book_helpers import REPO, run_cli, write_book
-from test_safety import Recorder
+from access_recorder import Recorder
 
 MANIFEST = """\
     title: A Travelling Book

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from book_helpers import run_cli
-from test_images import png_bytes
+from image_helpers import png_bytes
 
 FUZZ = bool(os.environ.get("ANTHOLOGY_FUZZ"))
 CHECK_EXAMPLES = int(os.environ.get("ANTHOLOGY_FUZZ_CHECKS", 2000 if FUZZ else 100))
@@ -175,7 +175,7 @@ def books(draw, sane: bool = False) -> dict[str, str | bytes]:
     for key in draw(st.lists(st.sampled_from(BOOK_KEYS + ["bogus"]), max_size=0 if sane else 4)):
         manifest[key] = draw(VALUE)
     chapters = []
-    for n, name in enumerate(names):
+    for name in names:
         entry = name if draw(st.booleans()) or sane else {"file": name, **({"title": draw(LINE)})}
         chapters.append({"title": draw(LINE) if sane else draw(st.one_of(LINE, SCALAR)), "pieces": [entry]})
     if not sane and draw(st.integers(0, 5)) == 0:

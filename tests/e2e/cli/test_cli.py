@@ -177,7 +177,7 @@ def test_check_of_a_broken_book_exits_1_and_writes_nothing(minimal, monkeypatch)
 def test_check_epub_runs_epubcheck_and_writes_nothing(minimal, monkeypatch):
     folder = minimal.parent
     monkeypatch.chdir(folder)
-    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # with Ace: tests/test_accessibility.py (writes nothing either)
+    monkeypatch.setenv("ANTHOLOGY_ACE", "off")  # with Ace: tests/e2e/epub/test_accessibility.py (writes nothing either)
     before = snapshot(folder)
     run = run_cli("check", minimal, "--epub")
     assert run.code == 0, run.err

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from book_helpers import run_cli, snapshot, write_book
-from test_images import BROKEN, png_bytes
+from image_helpers import BROKEN, png_bytes
 
 MANIFEST = """\
     title: Kept Safe

@@ -21,7 +21,7 @@ HTML = IMPORTS / "letter.html"
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
+def imported_book(tmp_path_factory):
     """A new book with the .docx imported into chapter 1 and the HTML into a new chapter 2, built."""
     work = tmp_path_factory.mktemp("import")
     contributions = work / "inbox"
@@ -52,8 +52,8 @@ def _text(element) -> str:
 # ------------------------------------------------------------------ what import writes and says
 
 
-def test_import_writes_the_piece_and_its_images_and_says_what_to_check(book):
-    docx, folder = book["docx"], book["folder"]
+def test_import_writes_the_piece_and_its_images_and_says_what_to_check(imported_book):
+    docx, folder = imported_book["docx"], imported_book["folder"]
     assert docx.code == 0, docx.err
     assert "wrote chapters/01-first-chapter/the-well-at-shetpe.md" in docx.out
     assert "wrote chapters/01-first-chapter/images/the-well-at-shetpe-1.png" in docx.out
@@ -69,9 +69,9 @@ def test_import_writes_the_piece_and_its_images_and_says_what_to_check(book):
         == (IMPORTS / "sun.png").read_bytes()
 
 
-def test_the_manifest_only_gains_the_new_lines_comments_and_quoting_kept(book):
-    after = (book["folder"] / "book.yaml").read_text(encoding="utf-8")
-    diff = [line for line in difflib.unified_diff(book["before"].splitlines(), after.splitlines(), n=0, lineterm="")
+def test_the_manifest_only_gains_the_new_lines_comments_and_quoting_kept(imported_book):
+    after = (imported_book["folder"] / "book.yaml").read_text(encoding="utf-8")
+    diff = [line for line in difflib.unified_diff(imported_book["before"].splitlines(), after.splitlines(), n=0, lineterm="")
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert diff == ["+      - chapters/01-first-chapter/the-well-at-shetpe.md",
                     '+  - title: "Letters"',
@@ -82,36 +82,36 @@ def test_the_manifest_only_gains_the_new_lines_comments_and_quoting_kept(book):
     assert after.index("the-well-at-shetpe.md") < after.index("# A piece may also be a mapping")
 
 
-def test_the_build_succeeds_and_reports_each_todo_alt_text_with_its_line(book):
-    built = book["built"]
+def test_the_build_succeeds_and_reports_each_todo_alt_text_with_its_line(imported_book):
+    built = imported_book["built"]
     assert built.code == 0, built.err
     todo = [line for line in built.err.splitlines() if "TODO" in line]
     assert len(todo) == 2, built.err
     assert re.match(r"^chapters/01-first-chapter/the-well-at-shetpe\.md:\d+: warning: .*alt text", todo[0])
     assert re.match(r"^chapters/02-letters/a-letter-from-aktau\.md:\d+: warning: .*alt text", todo[1])
     for _ in range(2):  # the second check is answered from the cache: the warnings are still said
-        check = run_cli("check", book["folder"] / "book.yaml")
+        check = run_cli("check", imported_book["folder"] / "book.yaml")
         assert check.code == 0 and len([l for l in check.err.splitlines() if "[ALT-TODO]" in l]) == 2
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        again = run_cli("build", book["folder"] / "book.yaml", "--out", book["folder"] / "build")
+        again = run_cli("build", imported_book["folder"] / "book.yaml", "--out", imported_book["folder"] / "build")
     assert again.code == 0 and again.err.count("[ALT-TODO]") == 2
 
 
-def test_the_imported_book_is_epubcheck_and_ace_clean(book):
+def test_the_imported_book_is_epubcheck_and_ace_clean(imported_book):
     from anthology.epub.epubcheck import epubcheck
     from checkers import ace_violations, no_violations_message
 
-    assert epubcheck(book["folder"] / "build" / "imported-voices.epub") == []
-    version, lines = ace_violations(book["folder"] / "build" / "imported-voices.epub")
+    assert epubcheck(imported_book["folder"] / "build" / "imported-voices.epub") == []
+    version, lines = ace_violations(imported_book["folder"] / "build" / "imported-voices.epub")
     assert lines == [], no_violations_message(f"Ace by DAISY {version}", "the imported book's EPUB", lines)
 
 
 # ------------------------------------------------------------------ the Word file in both outputs
 
 
-def test_every_part_of_the_word_file_is_in_the_epub(book):
-    epub = book["epub"]
+def test_every_part_of_the_word_file_is_in_the_epub(imported_book):
+    epub = imported_book["epub"]
     doc = epub.xml("the-well-at-shetpe.xhtml")
     body = doc.find(".//x:div[@class='piece-body']", NS)
     assert _text(doc.find(".//x:h2", NS)) == "The Well at Shetpe"
@@ -136,8 +136,8 @@ def test_every_part_of_the_word_file_is_in_the_epub(book):
     assert len(images) == 2
 
 
-def test_every_part_of_the_word_file_is_in_the_pdf(book):
-    pages = pdf_pages_text(book["pdf"])
+def test_every_part_of_the_word_file_is_in_the_pdf(imported_book):
+    pages = pdf_pages_text(imported_book["pdf"])
     for phrase in ("The Well at Shetpe", "Dina Orlova", "What the elders said", "We dug the well with our own hands",
                    "the river had dried up", "Families", "the village’s own report"):
         assert _page_of(pages, phrase), phrase
@@ -145,7 +145,7 @@ def test_every_part_of_the_word_file_is_in_the_pdf(book):
     assert len(note) == 1 and call == note  # a footnote at the foot of its page, not an endnote
     assert note_after_text(pages[note[0]], "everyone who had left", "Told to the author")
     first, last = _page_of(pages, "The water came back"), _page_of(pages, "without a description")
-    reader = PdfReader(book["pdf"])
+    reader = PdfReader(imported_book["pdf"])
     assert sum(len(drawn_images(reader, reader.pages[i])) for i in range(first[0], last[-1] + 1)) == 2
 
 
@@ -175,13 +175,13 @@ def note_after_text(page: str, call: str, note: str) -> bool:
 # ------------------------------------------------------------------ the HTML file: sanitised
 
 
-def test_the_html_file_arrives_without_script_handler_or_remote_image(book):
-    html = book["html"]
+def test_the_html_file_arrives_without_script_handler_or_remote_image(imported_book):
+    html = imported_book["html"]
     assert html.code == 0, html.err
     assert "https://tracker.example.com/pixel.png was not fetched" in html.out
     assert "<script>" in html.out and "<iframe>" in html.out and "event handler" in html.out
-    piece = (book["folder"] / "chapters/02-letters/a-letter-from-aktau.md").read_text(encoding="utf-8")
-    epub = book["epub"]
+    piece = (imported_book["folder"] / "chapters/02-letters/a-letter-from-aktau.md").read_text(encoding="utf-8")
+    epub = imported_book["epub"]
     everything = b"".join(epub.read(item["href"]) for item in epub.manifest.values()
                           if item["href"].endswith((".xhtml", ".css", ".ncx"))).decode("utf-8")
     assert "Dear friends, the <em>sea</em> is lower" in everything
@@ -189,12 +189,12 @@ def test_the_html_file_arrives_without_script_handler_or_remote_image(book):
         for bad in ("<script", "alert(", "hijacked", "steal()", "onclick", "onload", "tracker.example.com",
                     "javascript:", "<iframe", "background: url"):
             assert bad not in text, bad
-    pages = "\n".join(pdf_pages_text(book["pdf"]))
+    pages = "\n".join(pdf_pages_text(imported_book["pdf"]))
     assert "alert" not in pages and "the script in the body" not in pages
 
 
-def test_every_part_of_the_html_file_is_in_both_outputs(book):
-    doc = book["epub"].xml("a-letter-from-aktau.xhtml")
+def test_every_part_of_the_html_file_is_in_both_outputs(imported_book):
+    doc = imported_book["epub"].xml("a-letter-from-aktau.xhtml")
     body = doc.find(".//x:div[@class='piece-body']", NS)
     assert _text(doc.find(".//x:h2", NS)) == "A Letter from Aktau"
     assert "Marat Seitkali" in _text(doc.find(".//x:body", NS))
@@ -207,12 +207,12 @@ def test_every_part_of_the_html_file_is_in_both_outputs(book):
     assert "dangerous link" in _text(body) and body.find(".//x:a[@href='javascript:steal()']", NS) is None
     asides = [a for a in doc.iter(f"{{{NS['x']}}}aside") if a.get(EPUB_TYPE) == "footnote"]
     assert len(asides) == 1 and "Measured at the old pier in July." in _text(asides[0])
-    pages = pdf_pages_text(book["pdf"])
+    pages = pdf_pages_text(imported_book["pdf"])
     call, note = _page_of(pages, "lower again this summer"), _page_of(pages, "Measured at the old pier in July")
     assert len(note) == 1 and call == note
     for phrase in ("A Letter from Aktau", "Marat Seitkali", "The harbour will not wait for us", "then the nets"):
         assert _page_of(pages, phrase), phrase
-    reader = PdfReader(book["pdf"])
+    reader = PdfReader(imported_book["pdf"])
     assert len(drawn_images(reader, reader.pages[call[0]])) == 2
 
 

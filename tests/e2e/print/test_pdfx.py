@@ -23,7 +23,7 @@ from book_helpers import FIXTURES, REPO, run_cli, snapshot
 from checkers import ghostscript
 
 EPOCH = "1700000000"
-ICC = Path(__file__).resolve().parent.parent / "anthology" / "resources" / "icc"
+ICC = REPO / "anthology" / "resources" / "icc"
 
 
 @pytest.fixture(autouse=True)
@@ -122,7 +122,7 @@ def _colour_operators(pdf) -> set[str]:
 def _images(pdf) -> list:
     found = {}
     for page in pdf.pages:
-        for name, xobject in (page.obj.Resources.get("/XObject") or {}).items():
+        for xobject in (page.obj.Resources.get("/XObject") or {}).values():
             if xobject.get("/Subtype") == "/Image":
                 found[xobject.objgen] = xobject
     return list(found.values())

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from lxml import etree
 
-from book_helpers import FIXTURES, REPO, copy_fixture, run_cli, snapshot
+from book_helpers import REPO, copy_fixture, run_cli, snapshot
 from checkers import axe_script, chromium
 from web_helpers import BROWSER_ARGS, broken_links, html_pages, word_in_one_piece
 

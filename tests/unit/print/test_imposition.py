@@ -319,7 +319,7 @@ def test_fold_marks_on_a4_without_margin(tmp_path, a5_book):
         # no room for crop marks (pages fill the sheet's height): only the two fold marks,
         # on the fold, starting at the top and bottom edges
         assert len(segs) == 2
-        for x0, y0, x1, y1 in segs:
+        for x0, _y0, x1, _y1 in segs:
             assert x0 == pytest.approx(W / 2, abs=0.01) and x1 == pytest.approx(W / 2, abs=0.01)
         assert sorted(round(s[1], 2) for s in segs) == [0, round(H, 2)]
 
