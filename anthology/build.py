@@ -10,7 +10,7 @@ from anthology.epoch import build_epoch, epoch_key
 from anthology.errors import BookError, Problem
 from anthology.outputs import AtomicOutputs, write_file
 
-# The renderers (WeasyPrint, ebooklib, pypdf) are imported inside the functions that use them, so
+# The renderers (WeasyPrint, ebooklib, pikepdf) are imported inside the functions that use them, so
 # that `anthology --help`, `anthology check` and a build served from the cache start quickly.
 
 FORMATS = ("epub", "pdf", "zine", "minizine", "cover", "site", "proof")

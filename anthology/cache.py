@@ -27,7 +27,7 @@ from pathlib import Path
 FORMAT = 1  # bump when the layout of entries changes
 _PACKAGE = Path(__file__).resolve().parent
 # Third-party packages whose version changes what a build writes.
-_LIBRARIES = ("weasyprint", "ebooklib", "markdown", "jinja2", "pypdf", "pikepdf", "pydyf", "fontTools", "lxml",
+_LIBRARIES = ("weasyprint", "ebooklib", "markdown", "jinja2", "pikepdf", "pydyf", "fontTools", "lxml",
               "pypdfium2", "PIL", "tinycss2", "cssselect2", "pyphen", "yaml", "markupsafe", "babel")
 
 

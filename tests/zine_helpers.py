@@ -52,23 +52,56 @@ class Fragment:
     a: float  # 'a' of the text rendering matrix: negative when rotated by 180 degrees
 
 
+def _times(m, n):
+    """The matrix ``m`` then ``n`` (PDF's row-vector convention, [a b c d e f])."""
+    a, b, c, d, e, f = (float(v) for v in m)
+    A, B, C, D, E, F = (float(v) for v in n)
+    return [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F]
+
+
 def fragments(page) -> list[Fragment]:
     """Text runs of a page with their position, from pypdf's extract_text visitor.
 
     The position is the origin of the text matrix mapped through the current transformation
-    matrix (tm x cm), i.e. where the run starts on the page.
+    matrix (tm x cm), i.e. where the run starts on the page.  pypdf reports the text inside a
+    Form XObject (the imposed sheets draw each page as one) in the form's own space: the matrix
+    the form is drawn with (its /Matrix, then the cm at its ``Do``) is kept on a stack here.
     """
     found: list[Fragment] = []
+    identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    stack = [(identity, page.get("/Resources"))]  # (form space -> page, resources), innermost last
+    pending = []  # a form entered by ``Do``, pushed at its first operator (text pypdf flushes at the
+    #               ``Do`` itself still belongs outside it)
+
+    def before(operator, operands, cm, tm):
+        if pending:
+            stack.append(pending.pop())
+        if operator == b"Do" and operands:
+            outer, resources = stack[-1]
+            xobjects = (resources.get_object().get("/XObject") if resources is not None else None) or {}
+            xobject = xobjects.get(operands[0])
+            xobject = xobject.get_object() if xobject is not None else None
+            if xobject is not None and xobject.get("/Subtype") == "/Form":
+                inner = _times(xobject.get("/Matrix", identity), _times(cm, outer))
+                pending.append((inner, xobject.get("/Resources", resources)))
+
+    def after(operator, operands, cm, tm):
+        if operator == b"Do" and operands:
+            if pending:  # an image, or a form without operators: nothing was pushed
+                pending.pop()
+            elif len(stack) > 1:
+                stack.pop()
 
     def visit(text, cm, tm, font_dict, font_size):
         if not text.strip():
             return
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        a = tm[0] * cm[0] + tm[1] * cm[2]
+        full = _times(cm, stack[-1][0])
+        x = tm[4] * full[0] + tm[5] * full[2] + full[4]
+        y = tm[4] * full[1] + tm[5] * full[3] + full[5]
+        a = tm[0] * full[0] + tm[1] * full[2]
         found.append(Fragment(text.strip(), x, y, a))
 
-    page.extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit, visitor_operand_before=before, visitor_operand_after=after)
     return found
 
 

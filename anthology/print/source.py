@@ -142,13 +142,12 @@ def book_html(book: Book, env, index_entries: list, build_date, page_rules: str,
 
 def set_bleed_box(path: Path, book: Book) -> None:
     """Set each page's BleedBox to the trim grown by the book's bleed (WeasyPrint caps it at 10 pt)."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import RectangleObject
+    import pikepdf
+
+    from anthology.print import pdffile
 
     bleed = press_bleed(book)
-    writer = PdfWriter(clone_from=PdfReader(path))
-    for page in writer.pages:
-        left, bottom, right, top = (float(v) for v in page.trimbox)
-        page.bleedbox = RectangleObject([left - bleed, bottom - bleed, right + bleed, top + bleed])
-    with open(path, "wb") as stream:
-        writer.write(stream)
+    with pdffile.rewritten(path) as pdf:
+        for page in pdf.pages:
+            left, bottom, right, top = (float(v) for v in page.trimbox)
+            page.bleedbox = pikepdf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])

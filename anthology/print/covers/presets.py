@@ -138,23 +138,19 @@ def strip_refused(path: Path, preset: Preset) -> None:
     """Remove what the service refuses from a written interior: bookmarks, links, metadata."""
     if not preset.refuses:
         return
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
+    from anthology.print import pdffile
 
-    writer = PdfWriter(clone_from=PdfReader(path))
-    if "links" in preset.refuses:
-        for page in writer.pages:
-            if "/Annots" in page:
-                del page[NameObject("/Annots")]
-    if "bookmarks" in preset.refuses:
-        root = writer._root_object
-        for key in ("/Outlines", "/PageMode"):
-            if key in root:
-                del root[NameObject(key)]
-    if "metadata" in preset.refuses:
-        writer.metadata = None
-        root = writer._root_object
-        if "/Metadata" in root:
-            del root[NameObject("/Metadata")]
-    with open(path, "wb") as stream:
-        writer.write(stream)
+    with pdffile.rewritten(path) as pdf:
+        if "links" in preset.refuses:
+            for page in pdf.pages:
+                if "/Annots" in page.obj:
+                    del page.obj["/Annots"]
+        if "bookmarks" in preset.refuses:
+            for key in ("/Outlines", "/PageMode"):
+                if key in pdf.Root:
+                    del pdf.Root[key]
+        if "metadata" in preset.refuses:
+            if "/Info" in pdf.trailer:
+                del pdf.trailer["/Info"]
+            if "/Metadata" in pdf.Root:
+                del pdf.Root["/Metadata"]

@@ -148,16 +148,15 @@ def barcode_overlap(book: Book, shape: Geometry, document) -> list[Problem]:
 
 def set_boxes(path: Path, shape: Geometry) -> None:
     """TrimBox: the wrap without its bleed; BleedBox: the whole sheet (as for the press PDF)."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import RectangleObject
+    import pikepdf
 
-    writer = PdfWriter(clone_from=PdfReader(path))
-    for page in writer.pages:
-        page.trimbox = RectangleObject([shape.bleed, shape.bleed, shape.width - shape.bleed,
-                                        shape.height - shape.bleed])
-        page.bleedbox = RectangleObject([0, 0, shape.width, shape.height])
-    with open(path, "wb") as stream:
-        writer.write(stream)
+    from anthology.print import pdffile
+
+    with pdffile.rewritten(path) as pdf:
+        for page in pdf.pages:
+            page.trimbox = pikepdf.Array([shape.bleed, shape.bleed, shape.width - shape.bleed,
+                                          shape.height - shape.bleed])
+            page.bleedbox = pikepdf.Array([0, 0, shape.width, shape.height])
 
 
 def cover_resolution(book: Book, shape: Geometry) -> list[Problem]:

@@ -12,18 +12,24 @@ a new PDF whose pages are *sheet sides*, ready for a copy shop:
 ``sheet_for_trim``
     the sheet a trim size is normally printed on.
 
-Everything is done with pypdf (``PdfWriter.add_blank_page`` + ``merge_transformed_page``);
-the only hand-written PDF content is the short stream that draws fold and crop marks.
+Everything is done with pikepdf: each source page becomes a Form XObject (``as_form_xobject``)
+drawn on a blank sheet through a transformation and a clip; the only hand-written PDF content is
+that one line per page and the short stream that draws fold and crop marks.
 Sizes are PDF points (1/72 in).  Output is deterministic: same input, same bytes.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject
+from typing import Any
+
+import pikepdf
+
+from anthology.print import pdffile
 
 __all__ = [
     "ImpositionReport",
@@ -194,40 +200,76 @@ def booklet_sides(
 # --------------------------------------------------------------------------- placement
 
 
-def _trim(page: PageObject) -> tuple[float, float, float, float]:
-    box = page.trimbox  # falls back to CropBox, then MediaBox
-    return (float(box.left), float(box.bottom), float(box.right), float(box.top))
+Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as PDF's cm operator
 
 
-def _open(src: Path) -> PdfReader:
-    reader = PdfReader(src)
-    if not reader.pages:
-        raise ValueError(f"{src}: no pages to impose")
-    return reader
+class _Source:
+    """The pages of a source PDF, each made a Form XObject of the output PDF when first placed."""
+
+    def __init__(self, src: Path, out: Any):
+        self.pdf = pdffile.read(src)
+        if not self.pdf.pages:
+            self.pdf.close()
+            raise ValueError(f"{src}: no pages to impose")
+        self.out = out
+        self.forms: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.pdf.pages)
+
+    def form(self, number: int) -> Any:
+        """Page ``number`` (1-based) as a form of the output PDF: its content and resources only, so
+        no link annotations reach the printer's sheets.  A /Rotate is the form's own /Matrix."""
+        if number not in self.forms:
+            self.forms[number] = self.out.copy_foreign(self.pdf.pages[number - 1].as_form_xobject())
+        return self.forms[number]
+
+    def trim(self, number: int) -> tuple[float, float, float, float]:
+        """The page's TrimBox (falling back to the CropBox, then the MediaBox) as the page is seen,
+        rotated by its /Rotate."""
+        page = self.pdf.pages[number - 1]
+        l, b, r, t = (float(v) for v in page.trimbox)
+        rotate = int(page.obj.get("/Rotate", 0)) % 360
+        if not rotate:
+            return (l, b, r, t)
+        a, b_, c, d, e, f = (float(v) for v in self.form(number).get("/Matrix", [1, 0, 0, 1, 0, 0]))
+        xs = [a * x + c * y + e for x, y in ((l, b), (l, t), (r, b), (r, t))]
+        ys = [b_ * x + d * y + f for x, y in ((l, b), (l, t), (r, b), (r, t))]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+    def close(self) -> None:
+        self.pdf.close()
 
 
-def _prepare(page: PageObject) -> PageObject:
-    """Make a source page safe to merge: no /Rotate, no link annotations (print sheets)."""
-    if page.rotation % 360:
-        page.transfer_rotation_to_content()
-    if "/Annots" in page:
-        del page[NameObject("/Annots")]
-    return page
+def _place(
+    sheet: Any, form: Any, clip: tuple[float, float, float, float], matrix: Matrix
+) -> list[tuple[list, pikepdf.Operator]]:
+    """The operations that draw ``form`` on ``sheet`` through ``matrix``, clipped to ``clip``
+    (l, b, r, t in source coordinates: the TrimBox, which cuts off WeasyPrint's bleed).
+
+    The same shape pypdf's merge_transformed_page wrote: ``q cm re W n … Q``, the page as a form."""
+    taken = sheet.obj.get("/Resources", {}).get("/XObject", {})
+    name = sheet.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/Fx{len(taken)}"))
+    l, b, r, t = clip
+    op = pikepdf.Operator
+    return [([], op("q")), ([_number(v) for v in matrix], op("cm")),
+            ([_number(v) for v in (l, b, r - l, t - b)], op("re")), ([], op("W")), ([], op("n")),
+            ([name], op("Do")), ([], op("Q"))]
 
 
-def _merge(
-    sheet: PageObject,
-    page: PageObject,
-    clip: tuple[float, float, float, float],
-    transform: Transformation,
-) -> None:
-    """Merge ``page`` onto ``sheet``, clipped to ``clip`` (source coordinates).
+def _number(value: float) -> Decimal:
+    """A number for a content stream, to eight digits from its magnitude (a scale of 0.99999259
+    rounded to pikepdf's six decimals would move the edges of glyphs by a fraction of a pixel)."""
+    if not value:
+        return Decimal(0)
+    digits = max(1, 8 - int(math.log10(abs(value))))
+    return Decimal(f"{value:.{digits}f}").normalize()
 
-    pypdf clips a merged page to its CropBox, so the clip is set there: the TrimBox, which
-    cuts off WeasyPrint's bleed.
-    """
-    page.cropbox = RectangleObject(clip)
-    sheet.merge_transformed_page(page, transform)
+
+def _draw(sheet: Any, out: Any, operations: list, marks: Any = None) -> None:
+    """Set the sheet's content: the placed pages, then the marks (a stream shared between sheets)."""
+    content = out.make_stream(pikepdf.unparse_content_stream(operations))
+    sheet.obj.Contents = pikepdf.Array([content, marks]) if marks is not None else content
 
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 on the sheet
@@ -295,27 +337,27 @@ def impose_booklet(
     """
     if creep < 0:
         raise ValueError(f"creep must not be negative, not {creep}")
-    reader = _open(Path(src))
-    src_pages = list(reader.pages)
-    first = _trim(src_pages[0])
+    out = pikepdf.new()
+    source = _Source(Path(src), out)
+    first = source.trim(1)
     ref_w, ref_h = first[2] - first[0], first[3] - first[1]
     if sheet is None:
         sheet = sheet_for_trim(ref_w, ref_h)
     sheet = (max(sheet), min(sheet))
     W, H = sheet
 
-    signatures = booklet_sides(len(src_pages), signature, direction)
-    writer = PdfWriter()
+    signatures = booklet_sides(len(source), signature, direction)
     all_sides: list[tuple[int | None, ...]] = []
     min_scale = 1.0
-    marks_cache: dict[tuple, PageObject] = {}
+    marks_cache: dict[tuple, Any] = {}
 
     for sides in signatures:
         for index, pair in enumerate(sides):
             k = index // 2  # sheet within the signature, 0 = outermost
             shift = creep * k
             all_sides.append(pair)
-            sheet_page = writer.add_blank_page(W, H)
+            sheet_page = out.add_blank_page(page_size=(W, H))
+            operations: list = []
             # Duplex, flip on short edge, landscape sheet: the paper turns over about a
             # vertical axis (like turning a book page), so "up" stays up and left and right
             # swap.  The back of the front's right half (page 2i+1) is the back's left half,
@@ -326,36 +368,38 @@ def impose_booklet(
             for right, number in ((False, pair[0]), (True, pair[1])):
                 if number is None:
                     tw, th = ref_w, ref_h
-                    page = None
                 else:
-                    page = _prepare(src_pages[number - 1])
-                    l, b, r, t = _trim(page)
+                    l, b, r, t = source.trim(number)
                     tw, th = r - l, t - b
                 scale, x0, y0, visible = _booklet_slot(tw, th, sheet, right, shift)
                 min_scale = min(min_scale, scale)
                 slots.append(visible)
-                if page is None:
+                if number is None:
                     continue
                 # clip at the fold: a page shifted by creep loses `shift` points of its gutter
                 cut = shift / scale
                 clip = (l + cut, b, r, t) if right else (l, b, r - cut, t)
-                transform = Transformation().translate(-l, -b).scale(scale, scale).translate(x0, y0)
-                _merge(sheet_page, page, clip, transform)
+                matrix = (scale, 0.0, 0.0, scale, x0 - l * scale, y0 - b * scale)
+                operations += _place(sheet_page, source.form(number), clip, matrix)
+            marks_stream = None
             if marks:
                 key = (W, H, tuple(round(v, 3) for s in slots for v in s))
                 if key not in marks_cache:
                     segs = _crop_marks(slots, sheet)
                     dashed = _fold_marks_vertical(W / 2, slots, sheet)
-                    marks_cache[key] = _marks_page(sheet, segs, dashed)
-                sheet_page.merge_page(marks_cache[key])
+                    marks_cache[key] = _marks_stream(out, segs, dashed)
+                marks_stream = marks_cache[key]
+            _draw(sheet_page, out, operations, marks_stream)
 
     count = sum(len(sig) * 2 for sig in signatures)  # padded page slots
-    _write(writer, Path(dst))
+    pages = len(source)
+    pdffile.write(out, Path(dst))
+    source.close()
     return ImpositionReport(
         kind="booklet",
         sheet=sheet,
-        pages=len(src_pages),
-        blanks=count - len(src_pages),
+        pages=pages,
+        blanks=count - pages,
         sheets=len(all_sides) // 2,
         signatures=len(signatures),
         sides=tuple(all_sides),
@@ -408,15 +452,16 @@ def impose_minizine(
     hinge on the line where the outer columns meet the middle ones, and each printed spread
     is two neighbouring cells on one layer: 2|3, 4|5, 6|7, with 8|1 wrapping round as covers.
     """
-    reader = _open(Path(src))
-    src_pages = list(reader.pages)
-    n = len(src_pages)
+    out = pikepdf.new()
+    source = _Source(Path(src), out)
+    n = len(source)
     if n > 8:
+        source.close()
         raise ValueError(
             f"a mini-zine holds at most 8 pages; {src} has {n}. "
             "Shorten the piece or print it as a booklet."
         )
-    first = _trim(src_pages[0])
+    first = source.trim(1)
     ref_w, ref_h = first[2] - first[0], first[3] - first[1]
     if sheet is None:
         sheet = sheet_for_trim(ref_w, ref_h, minizine=True)
@@ -428,8 +473,8 @@ def impose_minizine(
     seq: list[int | None] = [1] + [None] * 7 if n == 1 else [*range(1, n), *[None] * (8 - n), n]
     cells = tuple(seq[pos - 1] for pos in MINIZINE_CELLS)
 
-    writer = PdfWriter()
-    sheet_page = writer.add_blank_page(W, H)
+    sheet_page = out.add_blank_page(page_size=(W, H))
+    operations: list = []
     min_scale = 1.0
     slots: list[Rect] = []
     for index, number in enumerate(cells):
@@ -438,8 +483,7 @@ def impose_minizine(
         if number is None:
             slots.append((cell_x, cell_y, cell_x + cw, cell_y + ch))
             continue
-        page = _prepare(src_pages[number - 1])
-        l, b, r, t = _trim(page)
+        l, b, r, t = source.trim(number)
         tw, th = r - l, t - b
         scale = min(1.0, cw / tw, ch / th)
         min_scale = min(min_scale, scale)
@@ -447,15 +491,15 @@ def impose_minizine(
         x0 = cell_x + (cw - pw) / 2
         y0 = cell_y + (ch - ph) / 2
         slots.append((x0, y0, x0 + pw, y0 + ph))
-        transform = Transformation().translate(-l, -b).scale(scale, scale)
         if top:
-            # rotate(180) turns about the origin: (x, y) -> (-x, -y); the trim's lower-left
-            # corner lands on the slot's upper-right corner.
-            transform = transform.rotate(180).translate(x0 + pw, y0 + ph)
+            # turned 180 degrees, (x, y) -> (-x, -y): the trim's lower-left corner lands on the
+            # slot's upper-right corner.
+            matrix = (-scale, 0.0, 0.0, -scale, x0 + pw + l * scale, y0 + ph + b * scale)
         else:
-            transform = transform.translate(x0, y0)
-        _merge(sheet_page, page, (l, b, r, t), transform)
+            matrix = (scale, 0.0, 0.0, scale, x0 - l * scale, y0 - b * scale)
+        operations += _place(sheet_page, source.form(number), (l, b, r, t), matrix)
 
+    marks_stream = None
     if marks:
         segs = _crop_marks(slots, sheet)
         dashed = []
@@ -464,9 +508,11 @@ def impose_minizine(
         dashed += _fold_marks_horizontal(ch, slots, sheet)
         # the cut: across the middle two columns on the centre line
         dashed.append(((cw, ch), (3 * cw, ch)))
-        sheet_page.merge_page(_marks_page(sheet, segs, dashed))
+        marks_stream = _marks_stream(out, segs, dashed)
+    _draw(sheet_page, out, operations, marks_stream)
 
-    _write(writer, Path(dst))
+    pdffile.write(out, Path(dst))
+    source.close()
     return ImpositionReport(
         kind="minizine",
         sheet=sheet,
@@ -558,10 +604,8 @@ def _fmt(v: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _marks_page(
-    sheet: tuple[float, float], solid: list[Segment], dashed: list[Segment]
-) -> PageObject:
-    """A blank sheet-sized page whose only content is the marks (merged onto the sheet)."""
+def _marks_stream(out: Any, solid: list[Segment], dashed: list[Segment]) -> Any:
+    """A content stream whose only content is the marks (drawn over the sheet's pages)."""
     ops = [f"q 0 G {_fmt(_LINE_WIDTH)} w 0 J []0 d"]
     for (ax, ay), (bx, by) in solid:
         ops.append(f"{_fmt(ax)} {_fmt(ay)} m {_fmt(bx)} {_fmt(by)} l")
@@ -573,16 +617,4 @@ def _marks_page(
             ops.append(f"{_fmt(ax)} {_fmt(ay)} m {_fmt(bx)} {_fmt(by)} l")
         ops.append("S")
     ops.append("Q")
-    stream = DecodedStreamObject()
-    stream.set_data("\n".join(ops).encode("ascii"))
-    page = PageObject.create_blank_page(width=sheet[0], height=sheet[1])
-    page[NameObject("/Contents")] = stream
-    return page
-
-
-def _write(writer: PdfWriter, dst: Path) -> None:
-    for page in writer.pages:
-        page.compress_content_streams()
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    with open(dst, "wb") as fh:
-        writer.write(fh)
+    return out.make_stream("\n".join(ops).encode("ascii"))

@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
 
+from anthology.print import pdffile
 from anthology.print.source import stylesheet_url
 from anthology.book.model import Book
 from anthology.print.pdf import lay_out
@@ -30,21 +31,22 @@ def covers_html(book: Book, env, width: float, height: float) -> str:
 def write(book: Book, env, reading_pdf: Path, target: Path, **layout_options) -> list[str]:
     """Write `target`: the reading PDF between its covers, padded to a multiple of four pages.
     Returns the warnings of the covers' layout."""
-    reader = PdfReader(reading_pdf)
-    box = reader.pages[0].trimbox
-    width, height = float(box.width), float(box.height)
+    reader = pdffile.read(reading_pdf)
+    left, bottom, right, top = (float(v) for v in reader.pages[0].trimbox)
+    width, height = right - left, top - bottom
     layout = lay_out(book, covers_html(book, env, width, height), **layout_options)
-    covers = PdfReader(io.BytesIO(layout.document.write_pdf()))
-    writer = PdfWriter()
+    covers = pikepdf.open(io.BytesIO(layout.document.write_pdf()))
+    zine = pikepdf.new()
     for item in sequence(len(reader.pages)):
         if item == "front":
-            writer.add_page(covers.pages[0])
+            zine.pages.append(covers.pages[0])
         elif item == "back" and len(covers.pages) > 1:
-            writer.add_page(covers.pages[1])
+            zine.pages.append(covers.pages[1])
         elif isinstance(item, int):
-            writer.add_page(reader.pages[item - 1])
+            zine.pages.append(reader.pages[item - 1])
         else:
-            writer.add_blank_page(width, height)
-    with open(target, "wb") as stream:
-        writer.write(stream)
+            zine.add_blank_page(page_size=(width, height))
+    pdffile.write(zine, target)
+    for pdf in (zine, covers, reader):
+        pdf.close()
     return layout.warnings + [f"resource refused: {url}" for url in layout.refused]

@@ -6,6 +6,9 @@ broke). The speed-ups among them can each be switched off (`ANTHOLOGY_WEASY_OFF=
 settings.py), which gives the output WeasyPrint itself would make, only slower; the others are what
 the layout in parts (print/layout/parts.py) and the checks of the layout stand on:
 `ANTHOLOGY_UNITS=off` lays a book out without the first three.
+
+`make test-newest-weasyprint` (scripts/newest_weasyprint.py) runs the whole suite, these contract
+tests among it, against the newest WeasyPrint release before the pin is moved to it.
 """
 
 from __future__ import annotations
