@@ -141,11 +141,11 @@ def test_two_builds_at_once_share_the_cache_without_harm(book, tmp_path):
     assert leftovers == []
 
 
-HEAVY = ("weasyprint", "ebooklib", "pypdf", "pypdfium2")
+HEAVY = ("weasyprint", "ebooklib", "pikepdf", "pypdfium2")
 
 
 def test_start_up_imports_no_renderer(book, tmp_path):
-    """`--help`, `check` and a build served from the cache never import WeasyPrint, ebooklib or pypdf."""
+    """`--help`, `check` and a build served from the cache never import WeasyPrint, ebooklib, pikepdf or pypdfium2."""
     assert run_cli("build", book, "--out", tmp_path / "first").code == 0  # fills the cache
     probe = ("import sys; from anthology.cli import main\n"
              "try:\n    code = main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
