@@ -113,7 +113,7 @@ def make_book(folder: Path, scale: int) -> tuple[Path, list[Path]]:
         if copy > 1:
             shutil.copytree(REPO / "chapters", folder / part)
 
-        def moved(path: str) -> str:
+        def moved(path: str, part: str = part) -> str:
             return part + path.removeprefix("chapters") if path.startswith("chapters/") else path
 
         for chapter in data["chapters"]:

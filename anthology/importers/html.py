@@ -12,7 +12,7 @@ import base64
 import binascii
 import re
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from lxml import etree, html as lxml_html

@@ -19,7 +19,7 @@ from anthology.importers import Unreadable, archive as archives
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-_w = "{%s}" % W
+_w = f"{{{W}}}"
 TITLE_SEPARATOR = "\ue000"  # between an image's description and its title in the alt text mammoth reads
 _FIELDS_LEFT_OUT = {"TOC", "PAGE", "NUMPAGES", "SECTIONPAGES", "PAGEREF", "INDEX", "XE", "TC", "TOA", "TA"}
 _TOC_STYLE = re.compile(r"^(toc|contents)\s*\d*$|^tocheading$|^toc heading$", re.I)

@@ -81,7 +81,7 @@ class _DeadlineReader(io.RawIOBase):
     """The connection's reading end, with a deadline for the whole request line and headers (the
     socket's own timeout bounds each wait only, which a client sending a byte now and then defeats)."""
 
-    def __init__(self, handler: "Handler"):
+    def __init__(self, handler: Handler):
         super().__init__()
         self.handler = handler
 
@@ -110,7 +110,7 @@ class _DeadlineReader(io.RawIOBase):
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    server: "PreviewServer"
+    server: PreviewServer
     server_version = "anthology-preview"
     sys_version = ""
     protocol_version = "HTTP/1.1"
@@ -356,7 +356,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         finally:
             self._slots.release()
 
-    def start(self) -> "PreviewServer":
+    def start(self) -> PreviewServer:
         """Serve in a background thread."""
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="anthology-preview-server", daemon=True)

@@ -63,7 +63,7 @@ def mark(book: Book) -> list[Entry]:
     for fragment, prefix, file in targets:
         counter = [0]
 
-        def anchor_for(form: str) -> str:
+        def anchor_for(form: str, counter: list[int] = counter, prefix: str = prefix, file: str = file) -> str:
             counter[0] += 1
             anchor = f"{prefix}-ix-{counter[0]}"
             entries[form_to_term[form]].occurrences.append(Locator(anchor, file))

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from html import escape
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import markdown
 from lxml import etree, html as lxml_html

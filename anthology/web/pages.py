@@ -28,8 +28,8 @@ class Page:
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, href) of the pages above
     piece: Piece | None = None
     chapter: Chapter | None = None
-    prev: "Page | None" = None
-    next: "Page | None" = None
+    prev: Page | None = None
+    next: Page | None = None
     searchable: bool = False    # its text goes into the search index
 
 

@@ -29,7 +29,7 @@ SCRIPTS = ("site.js", "search.js")
 
 def _epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return int(value) if value.strip().isdigit() else int(dt.datetime.now(dt.timezone.utc).timestamp())
+    return int(value) if value.strip().isdigit() else int(dt.datetime.now(dt.UTC).timestamp())
 
 
 def _smaller(png: bytes, width: int = 800) -> bytes:
@@ -57,7 +57,7 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
 
     env = env or templates.environment(book)
     epoch = _epoch() if epoch is None else epoch
-    updated = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    updated = dt.datetime.fromtimestamp(epoch, dt.UTC)
     build_date = build_date or updated.date()
     if index_entries is None:
         index_entries = index.for_epub(index.mark(book))

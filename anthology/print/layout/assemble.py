@@ -63,7 +63,7 @@ def whole_for_press(book) -> bool:
 
 
 def assemble(book, env, entries, build_date, target: Path | None, *, press: bool = False, page_rules: str = "",
-             progress=None, pool: "Pool | None" = None, on_laid=None) -> Assembled | None:
+             progress=None, pool: Pool | None = None, on_laid=None) -> Assembled | None:
     """The book's PDF written to `target` from units (None: laid out for its page breaks only, an
     EPUB-only build writes no PDF); None when the book must be laid out whole.
     `pool`: workers started earlier (Pool), else started here; either way closed when this fails.
@@ -157,7 +157,7 @@ def assemble(book, env, entries, build_date, target: Path | None, *, press: bool
                 break
             if pool.failed:
                 return _gave_up(pool)
-            pool.step(state, starts, before_waiting=lambda: laid_hook(starts))
+            pool.step(state, starts, before_waiting=lambda starts=starts: laid_hook(starts))
             if pool.failed:
                 return _gave_up(pool)
             for name, notes in state.overflowing.items():  # a footnote too long: at the end of its piece

@@ -69,7 +69,7 @@ def finish(path: Path, book, *, press: bool, outputs=None, formats=()) -> list[P
     colours = cmyk.for_book(book)
     raw = Path(path).read_bytes()
     document_id = uuid.uuid5(uuid.NAMESPACE_URL, "anthology:pdfx:" + hashlib.sha256(raw).hexdigest())
-    when = dt.datetime.fromtimestamp(build_epoch(), dt.timezone.utc)
+    when = dt.datetime.fromtimestamp(build_epoch(), dt.UTC)
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         _black_ink(pdf, colours)
         if variant != "x-4":
