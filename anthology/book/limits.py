@@ -32,7 +32,7 @@ def _name(char: str) -> str:
     names = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x0b": "vertical tab", "\x0c": "form feed"}
     if "\ud800" <= char <= "\udfff":
         return "an unpaired surrogate"
-    return names.get(char) or unicodedata.name(char, "a control character")
+    return names[char] if char in names else unicodedata.name(char, "a control character")
 
 
 def carried_by_xml(code: int) -> bool:
