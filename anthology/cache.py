@@ -132,7 +132,7 @@ class Entry:
             content = path.read_bytes() if path else None
         except OSError:
             return None
-        if content is None or hashlib.sha256(content).hexdigest() != digest:
+        if path is None or content is None or hashlib.sha256(content).hexdigest() != digest:
             _remove(path)
             return None
         try:

@@ -248,8 +248,8 @@ def _comments(comments, document) -> dict[str, Comment]:
     open_ranges: dict[str, list[str]] = {}
     for element in document.iter(_w + "commentRangeStart", _w + "commentRangeEnd", _w + "t", _w + "p"):
         if element.tag == _w + "p":
-            for words in open_ranges.values():
-                words.append(" ")
+            for pending in open_ranges.values():
+                pending.append(" ")
         elif element.tag == _w + "commentRangeStart":
             open_ranges[element.get(_w + "id")] = []
         elif element.tag == _w + "commentRangeEnd":
