@@ -11,8 +11,16 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from anthology.print.layout import parts as units_
+
+if TYPE_CHECKING:
+    import threading
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from anthology.book.model import Book
 
 
 HOLD = 2  # units a worker may hold laid out, waiting for their first page (each holds its layout)
@@ -21,13 +29,24 @@ HOLD = 2  # units a worker may hold laid out, waiting for their first page (each
 def jobs() -> int:
     from anthology import settings
 
-    if settings.current().jobs:
-        return settings.current().jobs
+    chosen = settings.current().jobs
+    if chosen:
+        return chosen
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return os.cpu_count() or 1
 
+
+class _Worker(TypedDict):
+    """A worker process, as the parent sees it."""
+
+    conn: Connection  # its messages to the parent
+    out: Connection  # the parent's to it
+    process: BaseProcess
+    busy: tuple[str, str, tuple[int, bool] | None] | None  # ("lay" | "write" | "cover", unit, start); None: idle
+    holding: list[str]  # units laid out, waiting to be told where they begin (HOLD at most)
+    woken: bool  # sent the book (it imports WeasyPrint at once or with its first message)
 
 
 class Pool:
@@ -40,11 +59,16 @@ class Pool:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        self.failed, self.error, self.given, self.sending = False, "", None, None
-        self.cover_wanted, self.cover_sent, self.cover = False, False, None  # the generated cover
-        self.workers = []
+        self.failed, self.error = False, ""
+        self.given: tuple[Book, dict[str, str]] | None = None  # the book and its EPUB scopes (give())
+        self.sending: threading.Thread | None = None
+        # the generated cover: (PNG, the files it read), "failed", or None (not rendered)
+        self.cover_wanted, self.cover_sent = False, False
+        self.cover: tuple[bytes, list[str]] | str | None = None
+        self.workers: list[_Worker] = []
         # the lifeline: every worker watches its read end; the parent alone holds the write end, so
         # the read end sees end-of-file the moment the parent ends, however it ends (SIGKILL too)
+        self._lifeline: int | None
         lifeline, self._lifeline = os.pipe()
         for rank in range(count or jobs()):  # two one-way pipes (os.pipe): a duplex one would be a socket pair
             from_worker, to_parent = context.Pipe(duplex=False)
@@ -74,13 +98,14 @@ class Pool:
         elif self.given[0] is not book:
             raise ValueError("a pool serves one book")
 
-    def wake(self, worker) -> bool:
+    def wake(self, worker: _Worker) -> bool:
         """Unless the pool is `eager` (a first build: every unit to lay out), a worker but the first
         starts (imports WeasyPrint, warms up) with its first work: an edit that lays out one unit
         leaves the processor to the first one (0.1 s of such a rebuild on two cores). It waits for
         the book, so the book goes at once. False when the worker is gone."""
         if not worker["woken"]:
             worker["woken"] = True
+            assert self.given is not None, "give() comes before the first work"
             try:
                 worker["out"].send(("book", *self.given))
             except OSError:
@@ -132,10 +157,11 @@ class Pool:
         for conn in wait(busy):
             worker = next(w for w in self.workers if w["conn"] is conn)
             try:
-                message = conn.recv()
+                message = worker["conn"].recv()
             except (EOFError, OSError):
                 self.failed, self.error = True, "a worker ended without a word (killed, or out of memory)"
                 return
+            assert worker["busy"] is not None  # only busy workers were waited for
             kind, name, start = worker["busy"]
             worker["busy"] = None
             if kind == "cover":
@@ -157,7 +183,7 @@ class Pool:
                 if starts.get(name) == start:
                     state.written(name, start, data, warnings)
 
-    def _lay(self, worker, name: str, state) -> bool:
+    def _lay(self, worker: _Worker, name: str, state) -> bool:
         if not self.wake(worker):
             return False
         worker["busy"] = ("lay", name, None)
@@ -197,9 +223,9 @@ class Pool:
                 message = ("failed",)
             worker["busy"] = None
             self.cover = message[1:] if message[0] == "cover" else "failed"
-        return None if self.cover in (None, "failed") else self.cover
+        return self.cover if isinstance(self.cover, tuple) else None  # not "failed", not None
 
-    def _send_cover(self, worker) -> None:
+    def _send_cover(self, worker: _Worker) -> None:
         if not self.wake(worker):
             return
         self.cover_sent = True
@@ -313,7 +339,7 @@ def _work(conn, manifest: Path | None, woken: bool = True, parent: int | None = 
     (watching `lifeline`, see _die_with_parent)."""
     import signal
 
-    if lifeline is not None:
+    if lifeline is not None and parent is not None:  # both given by the Pool, neither by a test's direct call
         _die_with_parent(parent, lifeline)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
@@ -325,7 +351,8 @@ def _work(conn, manifest: Path | None, woken: bool = True, parent: int | None = 
     if not cold:
         pdf = _warm(manifest, trace)
 
-    book = scopes = None
+    book: Book | None = None
+    scopes: dict[str, str] | None = None
 
     held: dict[str, units_.LaidOut] = {}  # laid out, waiting to be told where they begin
     while True:
@@ -344,6 +371,7 @@ def _work(conn, manifest: Path | None, woken: bool = True, parent: int | None = 
                 _, book, scopes = message
                 continue
             if message[0] == "lay":
+                assert book is not None and scopes is not None, "the book comes before the first work"
                 with pdf.recording_fetches() as fetched:
                     laid = held[message[1].name] = units_.LaidOut(book, message[1], scopes)
                 conn.send(("laid", laid.laid, sorted(str(p) for p in fetched)))
@@ -360,6 +388,7 @@ def _work(conn, manifest: Path | None, woken: bool = True, parent: int | None = 
                     from anthology import templating
                     from anthology.print.covers import cover
 
+                    assert book is not None, "the book comes before the cover"
                     conn.send(("cover", *cover.render_png_recorded(book, templating.environment(book))))
                 except Exception:  # noqa: BLE001 - the parent renders it again and reports the error
                     conn.send(("cover-failed", traceback.format_exc()))
