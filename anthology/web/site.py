@@ -37,7 +37,8 @@ def _smaller(png: bytes, width: int = 800) -> bytes:
     with Image.open(io.BytesIO(png)) as image:
         if image.width <= width:
             return png
-        small = image.convert("RGB").resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
+        small = image.convert("RGB").resize((width, round(image.height * width / image.width)),
+                                            Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     small.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

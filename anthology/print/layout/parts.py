@@ -354,7 +354,8 @@ def warm_up(manifest: Path) -> None:
                 f'<link rel="stylesheet" href="{escape(url)}"></head><body class="print">'
                 f'<section class="piece"><p>{_WARM_UP}</p></section></body></html>')
         html, shared = _without_stylesheet(book, html)
-        options: dict[str, Any] = {} if shared is None else {"font_config": shared.font_config, "stylesheets": [shared.sheet]}
+        options: dict[str, Any] = {} if shared is None else {"font_config": shared.font_config,
+                                                             "stylesheets": [shared.sheet]}
         with pdf.captured_warnings():
             pdf.lay_out(book, html, grayscale=book.print.grayscale, **options).document.write_pdf()
     except Exception:  # noqa: BLE001
