@@ -103,7 +103,7 @@ def tool_fingerprint() -> str:
     for name in _LIBRARIES:
         spec = find_spec(name)
         location = Path(spec.origin).parent if spec and spec.origin else None
-        installed = sorted(p.name for p in location.parent.glob(f"*.dist-info")) if location else []
+        installed = sorted(p.name for p in location.parent.glob("*.dist-info")) if location else []
         digest.update(f"{name}\0{location}\0".encode())
         digest.update("\0".join(n for n in installed if n.lower().startswith(name.lower()[:4])).encode())
     return digest.hexdigest()
@@ -132,7 +132,7 @@ class Entry:
             content = path.read_bytes() if path else None
         except OSError:
             return None
-        if content is None or hashlib.sha256(content).hexdigest() != digest:
+        if path is None or content is None or hashlib.sha256(content).hexdigest() != digest:
             _remove(path)
             return None
         try:

@@ -11,7 +11,7 @@ def build_epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value and value.strip().isdigit():
         return int(value)
-    return int(dt.datetime.now(dt.timezone.utc).timestamp())
+    return int(dt.datetime.now(dt.UTC).timestamp())
 
 
 def epoch_key() -> str:
@@ -20,4 +20,4 @@ def epoch_key() -> str:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value and value.strip().isdigit():
         return value.strip()
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+    return dt.datetime.now(dt.UTC).date().isoformat()

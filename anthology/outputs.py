@@ -59,13 +59,13 @@ def stale(name: str) -> bool:
     """Whether a file or folder named `name` is the temporary file of a build that no longer runs on
     this machine (its process is gone)."""
     match = _TEMP.match(name)
-    return bool(match) and match.group("host") == _host() and not _alive(int(match.group("pid")))
+    return match is not None and match.group("host") == _host() and not _alive(int(match.group("pid")))
 
 
 def sweep(folder: Path) -> list[Path]:
     """Remove the temporary files and folders that killed builds left in `folder`; the removed paths.
     Never follows a symbolic link (a link is removed as a link)."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

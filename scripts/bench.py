@@ -75,6 +75,7 @@ def run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float, float]:
 
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None  # a pipe, as asked
     peak = [0.0]
     done = threading.Event()
 
@@ -113,7 +114,7 @@ def make_book(folder: Path, scale: int) -> tuple[Path, list[Path]]:
         if copy > 1:
             shutil.copytree(REPO / "chapters", folder / part)
 
-        def moved(path: str) -> str:
+        def moved(path: str, part: str = part) -> str:
             return part + path.removeprefix("chapters") if path.startswith("chapters/") else path
 
         for chapter in data["chapters"]:
@@ -173,8 +174,8 @@ def main() -> int:
     print(f"bench: {os.cpu_count()} cores, load average {'/'.join(f'{v:.1f}' for v in os.getloadavg())}, "
           f"{args.runs} runs, anthology from {args.source or REPO}", flush=True)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="anthology-bench-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="anthology-bench-") as tmp_name:
+        tmp = Path(tmp_name)
         for scale in [int(s) for s in args.scales.split(",")]:
             folder = tmp / f"book-{scale}x"
             folder.mkdir()

@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_w = "{%s}" % W
+_w = f"{{{W}}}"
 SE = Path(__file__).resolve().parent / "fixtures" / "import-se"
 
 

@@ -21,7 +21,7 @@ class Node:
     depth: int
     alt: str | None
     text: str = ""                # text of the marked content this element owns directly
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     positions: list[tuple[float, float]] = field(default_factory=list)  # (x, y) of each owned run of text
     owned: list[tuple[int, int]] = field(default_factory=list)  # (page, MCID) of the marked content it owns
 

@@ -66,7 +66,7 @@ class Labels:
         """The label with its placeholders filled in; a value ending in a full stop before the
         label's own ("… 2019 г." + ".") gives one full stop, not two."""
         text = self._text(name, count)
-        out = []
+        out: list[str] = []
         for literal, field, spec, _conversion in string.Formatter().parse(text):
             if out and out[-1].endswith(".") and literal.startswith("."):
                 literal = literal[1:]

@@ -81,6 +81,8 @@ def registry() -> str:
     from importlib.util import find_spec
 
     spec = find_spec("langcodes")
+    if spec is None or not spec.submodule_search_locations:  # a declared dependency: a broken install
+        raise ModuleNotFoundError("langcodes is not installed: pip install langcodes")
     folder = Path(next(iter(spec.submodule_search_locations)))
     return (folder / "data" / "language-subtag-registry.txt").read_text(encoding="utf-8")
 

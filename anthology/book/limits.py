@@ -23,7 +23,7 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
 _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 # A block for MAX_BLOCK_CHARS ends at a blank line; a list item, table row, heading or note begins one.
 _BLOCK_START = re.compile(r"^\s*(?:[-+*]\s|\d+[.)]\s|\||#|\[\^)")
-_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 _QUOTE = re.compile(r"^(?:[ ]{0,3}>)+")
 _LIST_ITEM = re.compile(r"^([ \t]*)(?:[-+*]|\d+[.)])[ \t]")
 
@@ -32,7 +32,7 @@ def _name(char: str) -> str:
     names = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x0b": "vertical tab", "\x0c": "form feed"}
     if "\ud800" <= char <= "\udfff":
         return "an unpaired surrogate"
-    return names.get(char) or unicodedata.name(char, "a control character")
+    return names[char] if char in names else unicodedata.name(char, "a control character")
 
 
 def carried_by_xml(code: int) -> bool:

@@ -59,6 +59,7 @@ def load_book(manifest: Path) -> Book:
         book.glyphs = glyphs.survey(loader.texts, styles.sheets(root, book.styles))
         problems.warnings += glyphs.problems(book, "warning")
     problems.raise_if_any()
+    assert book is not None, "the loader returns no book only after reporting a problem"
     book.sources = list(loader.texts)
     book.warnings = problems.warnings
     return book
@@ -149,7 +150,9 @@ class _Loader:
         labels = self.labels(meta.get("language", "en"), data.get("labels"))
         self.series = {"tn": labels.note_tn, "ed": labels.note_ed}  # the labels of translators' and editors' notes
         self.parallel = meta.get("parallel", "facing")  # the book's default for pieces with an original
-        chapters_data = data.get("chapters") if isinstance(data.get("chapters"), list) else []
+        chapters_data = data.get("chapters")
+        if not isinstance(chapters_data, list):
+            chapters_data = []
         plans = self.plan_chapters(chapters_data)
         chapters = [self.chapter(n, plan) for n, plan in enumerate(plans, start=1)]
         if not any(chapter.pieces for chapter in chapters) and "chapters" in meta:
@@ -198,7 +201,9 @@ class _Loader:
                 continue
             meta = self.fields(item, schema.CHAPTER, self.manifest, "a chapter")
             pieces = []
-            raw = item.get("pieces") if isinstance(item.get("pieces"), LineList) else []
+            raw = item.get("pieces")
+            if not isinstance(raw, LineList):
+                raw = LineList()
             if isinstance(item.get("pieces"), LineList) and not raw:
                 self.report(self.manifest, item.line_of("pieces"),
                             f"the chapter '{meta.get('title', n + 1)}' has no pieces: list its Markdown files "
@@ -332,7 +337,7 @@ class _Loader:
         original = meta.pop("original", None)
         parallel = meta.pop("parallel", None)
         piece = Piece(id=piece_id, path=path, kind=kind, body=fragment, **{k: v for k, v in meta.items() if k != "kind"})
-        def where(key):
+        def where(key: str) -> tuple[Path, int]:
             return (self.manifest, overrides.line_of(key)) if key in overrides else (path, data.line_of(key))
 
         if original is not None:
@@ -344,7 +349,7 @@ class _Loader:
                                             "FILE.md (and original_language:), or remove parallel:")
         return piece
 
-    def original(self, piece: Piece, target: str, where: tuple, translation: tuple):
+    def original(self, piece: Piece, target: str, where: tuple[Path, int], translation: tuple):
         """The piece's original (original: FILE.md, relative to the piece), read like a piece and
         checked chunk by chunk against the translation (text/parallel.py)."""
         from anthology.book.model import Original
@@ -438,7 +443,7 @@ class _Loader:
         return terms
 
     def labels(self, language: str, data) -> Labels:
-        overrides = {}
+        overrides: dict[str, str | dict] = {}
         if isinstance(data, LineDict):
             for name, value in data.items():
                 if name not in LABEL_NAMES:
@@ -463,8 +468,13 @@ class _Loader:
         if not isinstance(data, LineDict):
             return settings
         meta = self.fields(data, schema.PRINT, self.manifest, "print:")
+
+        def trim(v) -> None:
+            settings.trim = lengths.paper(v)
+            settings.trim_name = v
+
         converters = {
-            "trim": lambda v: (setattr(settings, "trim", lengths.paper(v)), setattr(settings, "trim_name", v)),
+            "trim": trim,
             "bleed": lambda v: setattr(settings, "bleed", lengths.length(v)),
             "creep": lambda v: setattr(settings, "creep", lengths.length(v)),
             "sheet": lambda v: setattr(settings, "sheet", _landscape(lengths.paper(v))),
@@ -483,7 +493,7 @@ class _Loader:
         for name, value in sorted(meta.items(), key=lambda item: item[0] != "printer"):
             try:
                 converters[name](value)
-                if name == "printer":
+                if name == "printer" and settings.printer is not None:  # _printer() names a preset or raises
                     settings.grayscale = presets.PRESETS[settings.printer].grayscale
                     settings.pdf_x = presets.PRESETS[settings.printer].pdf_x
             except ValueError as exc:

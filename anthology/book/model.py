@@ -51,7 +51,7 @@ class Piece:
     body: Fragment | None = None
     original: Original | None = None
     parallel: str = "off"  # facing | columns | after | off (always off without an original)
-    chapter: "Chapter | None" = None
+    chapter: Chapter | None = None
 
     @property
     def file_name(self) -> str:

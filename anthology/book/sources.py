@@ -157,7 +157,7 @@ _TOO_DEEP = object()
 
 def _depth_over(data, limit: int) -> bool:
     """Whether mappings and lists nest deeper than limit (a self-referring alias counts as endless)."""
-    stack = [(data, 0, frozenset())]
+    stack: list[tuple[object, int, frozenset[int]]] = [(data, 0, frozenset())]
     seen: set[int] = set()
     while stack:
         value, depth, path = stack.pop()

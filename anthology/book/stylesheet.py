@@ -49,7 +49,7 @@ def local_target(target: str, base: Path, root: Path) -> tuple[Path | None, str 
 def check(stylesheet: Path, root: Path, report) -> None:
     """Report (path, line, message) for every reference of the book's own stylesheet, and of the
     stylesheets it imports, that points outside the book, to the network, or to nothing."""
-    queue, seen = [stylesheet], set()
+    queue, seen = [stylesheet], set[Path]()
     while queue and len(seen) < MAX_IMPORTS:
         sheet = queue.pop(0)
         if sheet in seen:

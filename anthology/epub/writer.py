@@ -286,6 +286,7 @@ def build(book: Book, env, target: Path, *, index_entries: list, build_date: dt.
     pub.add_item(style)
 
     # cover
+    cover_bytes: bytes | None
     if book.cover:
         cover_bytes, cover_name = book.cover.read_bytes(), "images/cover" + book.cover.suffix.lower()
     else:

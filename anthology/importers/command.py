@@ -139,7 +139,7 @@ def _front_matter(draft: Draft, title: str, kind: str | None, book_language: str
     """YAML front matter; strings written as JSON strings, which YAML reads as they are."""
     from anthology.book import schema
 
-    values = {"title": title}
+    values: dict[str, object] = {"title": title}
     if draft.subtitle:
         values["subtitle"] = draft.subtitle
     values["kind"] = kind or draft.front.pop("kind", None) or draft.kind or "article"

@@ -138,7 +138,8 @@ def _take_comments(root, prepared: wordxml.Prepared) -> list[str]:
 def _change_findings(prepared: wordxml.Prepared, options: Options) -> list[str]:
     found = []
     if prepared.insertions or prepared.deletions:
-        how = {"accept": "accepted (--accept-changes)", "reject": "rejected (--reject-changes)"}[options.changes]
+        how = {"accept": "accepted (--accept-changes)",
+               "reject": "rejected (--reject-changes)"}[options.changes or "accept"]  # None: refused by prepare()
         found.append(f"tracked changes: {prepared.insertions} insertions, {prepared.deletions} deletions, {how}")
     if prepared.formatting:
         found.append(f"tracked formatting changes: {prepared.formatting}, taken as they stand")

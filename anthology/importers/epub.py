@@ -81,7 +81,7 @@ def _chapter(zipped, names: set[str], member: str, path: Path) -> Draft:
     def image(src: str, draft: Draft) -> str | None:
         target = inside(src) if src and not html_importer._REMOTE.match(src) else None
         extension = _IMAGES.get(_type_of(target)) if target else None
-        if extension is None:
+        if target is None or extension is None:
             draft.checks.append(f"the image {src} was left out: it is not a PNG, JPEG, GIF or SVG file in the EPUB")
             return None
         data = zipped.read(target)

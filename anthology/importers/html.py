@@ -12,7 +12,7 @@ import base64
 import binascii
 import re
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from lxml import etree, html as lxml_html
@@ -108,7 +108,7 @@ def read_document(data: bytes, path: Path, sibling: Loader, image_folder: Path |
     return draft
 
 
-def _parse(data: bytes, path) -> tuple[object, encoding.Decoded]:
+def _parse(data: bytes, path) -> tuple[lxml_html.HtmlElement, encoding.Decoded]:
     """The document tree of HTML bytes; Unreadable for what is not HTML or declares XML entities."""
     if not data.strip():
         raise Unreadable(f"{path}: the file is empty")
@@ -251,7 +251,7 @@ def _load(src: str, source: Path, draft: Draft, folder: Path | None = None) -> s
     if src.lower().startswith("data:"):
         match = re.match(r"data:([\w/+.-]+);base64,(.*)$", src, re.S)
         extension = _DATA_TYPES.get(match.group(1).lower()) if match else None
-        if extension is None:
+        if match is None or extension is None:
             draft.checks.append("an inline image of an unknown type was left out")
             return None
         try:

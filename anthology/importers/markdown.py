@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as html_text
 import re
+from typing import Any
 
 from markdownify import MarkdownConverter
 
@@ -33,7 +34,12 @@ def _attributes(el, names) -> str:
     return "".join(out)
 
 
-class _Converter(MarkdownConverter):
+# markdownify's own __init__.pyi declares none of the convert_* methods (nor process_tag) that its
+# converter defines and this one overrides or calls: the base is taken as untyped
+_Base: Any = MarkdownConverter
+
+
+class _Converter(_Base):
     """markdownify with list items indented by four columns (Python-Markdown's nesting rule), the
     book's verse, inline semantics kept, and HTML tables where Markdown's cannot say it."""
 
@@ -119,8 +125,8 @@ class _Converter(MarkdownConverter):
             ) + "\n\n"
         blocks = []
         for stanza in stanzas:
-            lines = "<br />\n".join(f'<span class="line{" " + i if i else ""}">{t}</span>' for i, t in stanza)
-            blocks.append(f'<p class="stanza" markdown="1">{lines}</p>')
+            joined = "<br />\n".join(f'<span class="line{" " + i if i else ""}">{t}</span>' for i, t in stanza)
+            blocks.append(f'<p class="stanza" markdown="1">{joined}</p>')
         return '\n\n<div class="verse" markdown="1">\n' + "\n".join(blocks) + "\n</div>\n\n"
 
     # --- tables ----------------------------------------------------------------------------

@@ -154,7 +154,8 @@ class _Walker:
         self.notes: list = []
         self.comments: list[str] = []
         self.left_out: set[str] = set()
-        self.title = self.subtitle = None
+        self.title: str | None = None
+        self.subtitle: str | None = None
 
     def children(self, source, target) -> None:
         _append_text(target, source.text)

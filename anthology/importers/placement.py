@@ -116,6 +116,7 @@ class Manifest:
                 best = (changed, text)
             if changed == 0:
                 break
+        assert best is not None, "the loop above tries at least one layout"
         return best[1]
 
 

@@ -38,7 +38,7 @@ def _stanza(p) -> int:
     """Rewrite a paragraph as a stanza of lines; returns its number of lines (0: left as it was)."""
     spans = [child for child in p if child.tag == "span"]
     others = [child for child in p if child.tag not in ("span", "br")]
-    lines: list[tuple[list[str], object]] = []
+    lines: list[tuple[list[str], etree._Element]] = []  # lxml has no stubs: Any to mypy
     if spans and not others and not (p.text or "").strip():
         for span in spans:
             classes = [c for c in (span.get("class") or "").split() if _INDENT.match(c)]

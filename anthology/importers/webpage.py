@@ -22,7 +22,7 @@ def is_web_page(document) -> bool:
     return bool(document.xpath(_SITE))
 
 
-def main_text(document) -> tuple[object, int, int]:
+def main_text(document) -> tuple[lxml_html.HtmlElement, int, int]:
     """The body holding the page's main text, with the number of words kept and in the page's body."""
     from readability import Document
 

@@ -19,7 +19,7 @@ from anthology.importers import Unreadable, archive as archives
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-_w = "{%s}" % W
+_w = f"{{{W}}}"
 TITLE_SEPARATOR = "\ue000"  # between an image's description and its title in the alt text mammoth reads
 _FIELDS_LEFT_OUT = {"TOC", "PAGE", "NUMPAGES", "SECTIONPAGES", "PAGEREF", "INDEX", "XE", "TC", "TOA", "TA"}
 _TOC_STYLE = re.compile(r"^(toc|contents)\s*\d*$|^tocheading$|^toc heading$", re.I)
@@ -248,8 +248,8 @@ def _comments(comments, document) -> dict[str, Comment]:
     open_ranges: dict[str, list[str]] = {}
     for element in document.iter(_w + "commentRangeStart", _w + "commentRangeEnd", _w + "t", _w + "p"):
         if element.tag == _w + "p":
-            for words in open_ranges.values():
-                words.append(" ")
+            for pending in open_ranges.values():
+                pending.append(" ")
         elif element.tag == _w + "commentRangeStart":
             open_ranges[element.get(_w + "id")] = []
         elif element.tag == _w + "commentRangeEnd":

@@ -273,7 +273,7 @@ class Background:
 
     def poll(self):
         """(ok, formats, seconds, error lines) when a run has just ended, else None."""
-        if self.process is None or self.process.poll() is None:
+        if self.process is None or self.log is None or self.process.poll() is None:  # (the log: with the process)
             return None
         code, formats = self.process.returncode, self.running
         seconds = time.perf_counter() - self.started

@@ -81,7 +81,7 @@ class _DeadlineReader(io.RawIOBase):
     """The connection's reading end, with a deadline for the whole request line and headers (the
     socket's own timeout bounds each wait only, which a client sending a byte now and then defeats)."""
 
-    def __init__(self, handler: "Handler"):
+    def __init__(self, handler: Handler):
         super().__init__()
         self.handler = handler
 
@@ -110,7 +110,7 @@ class _DeadlineReader(io.RawIOBase):
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    server: "PreviewServer"
+    server: PreviewServer
     server_version = "anthology-preview"
     sys_version = ""
     protocol_version = "HTTP/1.1"
@@ -209,7 +209,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(400, f"Bad request path: {exc}")
             return
         if self.path.startswith(livereload.PREFIX) and self.server.reload is not None:
-            self._reload_endpoint(parts, head)
+            self._reload_endpoint(self.server.reload, parts, head)
             return
         target = self._find(parts)
         if target is None:
@@ -258,7 +258,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = livereload.inject(body, self.server.reload.build_id)
         self._send(404, body, "text/html; charset=utf-8", head)
 
-    def _reload_endpoint(self, parts: list[str], head: bool) -> None:
+    def _reload_endpoint(self, reload: livereload.ReloadState, parts: list[str], head: bool) -> None:
         path = "/" + "/".join(parts)
         if path == livereload.SCRIPT_PATH:
             self._send(200, livereload.SCRIPT.encode(), _TYPES[".js"], head)
@@ -269,9 +269,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except ValueError:
                 self.send_error(400, "since must be a number")
                 return
-            state = self.server.reload.wait(since, timeout=self.server.poll_seconds)
+            state = reload.wait(since, timeout=self.server.poll_seconds)
             page = urllib.parse.unquote(query.get("page", ["/"])[0])
-            state["reload"] = self.server.reload.reload_needed(query.get("build", [""])[0], page)
+            state["reload"] = reload.reload_needed(query.get("build", [""])[0], page)
             self._send(200, livereload.events_json(state), _TYPES[".json"], head)
         else:
             self._not_found(head)
@@ -320,7 +320,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host = self.server_address[0]
+        host = str(self.server_address[0])  # a str for the AF_INET and AF_INET6 sockets made here
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}/"
 
@@ -356,7 +356,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         finally:
             self._slots.release()
 
-    def start(self) -> "PreviewServer":
+    def start(self) -> PreviewServer:
         """Serve in a background thread."""
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="anthology-preview-server", daemon=True)

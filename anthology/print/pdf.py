@@ -6,6 +6,7 @@ import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from anthology.print.weasy import libraries  # noqa: F401 (before weasyprint: opens its libraries quickly)
 import weasyprint
@@ -113,12 +114,12 @@ def _served(url: str, data: bytes, mime: str):
 
 @dataclass
 class PrintResult:
-    document: object
+    document: weasyprint.Document  # laid out (WeasyPrint ships no types: Any to mypy)
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     long_notes: frozenset[str] = frozenset()  # notes printed at the end of their piece
     page_rules: str = ""  # further @page rules it was laid out with (a service's margins)
-    context: object = None  # WeasyPrint's layout context, when lay_out() was asked to keep it
+    context: Any = None  # WeasyPrint's LayoutContext (untyped), when lay_out() was asked to keep it
     press: object = None  # print/press/cmyk.Press, when laid out in CMYK for a PDF/X
 
     def overflowing_notes(self) -> set[str]:

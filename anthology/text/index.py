@@ -44,7 +44,7 @@ def mark(book: Book) -> list[Entry]:
     if not book.index:
         return []
     entries = {term.term: Entry(term.term) for term in book.index}
-    form_to_term = {}
+    form_to_term: dict[str, str] = {}
     for term in book.index:
         for form in term.forms:
             form_to_term.setdefault(form, term.term)
@@ -57,13 +57,14 @@ def mark(book: Book) -> list[Entry]:
         if chapter.intro:
             targets.append((chapter.intro, chapter.id, chapter.file_name))
         for piece in chapter.pieces:
-            targets.append((piece.body, piece.id, piece.file_name))
+            if piece.body is not None:  # read (a loaded book's pieces all are)
+                targets.append((piece.body, piece.id, piece.file_name))
             if piece.original is not None and piece.parallel != "off":  # either side of parallel text
                 targets.append((piece.original.body, f"{piece.id}_original", piece.file_name))
     for fragment, prefix, file in targets:
         counter = [0]
 
-        def anchor_for(form: str) -> str:
+        def anchor_for(form: str, counter: list[int] = counter, prefix: str = prefix, file: str = file) -> str:
             counter[0] += 1
             anchor = f"{prefix}-ix-{counter[0]}"
             entries[form_to_term[form]].occurrences.append(Locator(anchor, file))
@@ -72,9 +73,9 @@ def mark(book: Book) -> list[Entry]:
         fragment.html = _mark_html(fragment.html, pattern, anchor_for)
         fragment.notes = [(n, _mark_html(html, pattern, anchor_for)) for n, html in fragment.notes]
     result = []
-    for term, letter in collation.order(list(entries), book.language):  # the same order in every edition
-        entries[term].letter = letter
-        result.append(entries[term])
+    for name, letter in collation.order(list(entries), book.language):  # the same order in every edition
+        entries[name].letter = letter
+        result.append(entries[name])
     return [e for e in result if e.occurrences]
 
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from html import escape
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import markdown
 from lxml import etree, html as lxml_html
@@ -137,7 +137,7 @@ def _check_raw_images(root, text: str, ctx: Context, images: list[Path], refused
             continue
         if path not in images:
             images.append(path)
-            _verify_image(ctx, _source_line(text, src, ctx), src)
+            _verify_image(ctx, _source_line(text, src, ctx), src, path)
         img.set("src", _root_relative(ctx, src))
 
 
@@ -247,13 +247,14 @@ def _check_images(text: str, ctx: Context) -> list[Path]:
             ctx.report(line, f"the image '{target}' is not a PNG, JPEG, GIF or SVG file")
         else:
             found.append(path)
-            _verify_image(ctx, line, target)
+            _verify_image(ctx, line, target, path)
     return found
 
 
-def _verify_image(ctx: Context, line: int | None, target: str) -> None:
-    """The image file itself: decodable, not a bomb, a self-contained SVG (book/images.py)."""
-    for problem in image_files.problems(_inside(ctx, target)):
+def _verify_image(ctx: Context, line: int | None, target: str, path: Path) -> None:
+    """The image file itself (`target` as written, at `path`): decodable, not a bomb, a self-contained
+    SVG (book/images.py)."""
+    for problem in image_files.problems(path):
         ctx.report(line, f"the image '{target}' {problem}")
 
 
@@ -277,11 +278,11 @@ def _check_links(text: str, ctx: Context) -> None:
             ctx.report(line, f"the link '{target}' points outside the book's folder")
         elif not path.exists():
             ctx.report(line, f"the link '{target}' points to a file that does not exist")
-        elif ctx.piece_for(path) is None:
+        elif (piece := ctx.piece_for(path)) is None:
             ctx.report(line, f"the link '{target}' points to a file that is not a piece of the book: "
                              "link to a piece listed in book.yaml")
         elif anchor:
-            ctx.anchor_link(line, target, ctx.piece_for(path), anchor)
+            ctx.anchor_link(line, target, piece, anchor)
 
 
 def anchor_id(prefix: str, anchor: str) -> str:
@@ -308,7 +309,7 @@ def _languages(root, text: str, ctx: Context) -> None:
     """Every lang= is a valid BCP 47 tag (else a problem at its line); an element whose language
     is written the other way than its surroundings gets dir= (an isolated run inside a line) unless
     the source gave one."""
-    lines = {}
+    lines: dict[str, int] = {}
     for match in _LANG_ATTRIBUTE.finditer(text):
         lines.setdefault(match.group(1), _line(text, match.start(), ctx))
 
@@ -335,7 +336,7 @@ def _languages(root, text: str, ctx: Context) -> None:
 
 def _check_notes(text: str, ctx: Context) -> None:
     defined = {m.group(1): m.start() for m in _NOTE_DEF.finditer(text)}
-    used = {}
+    used: dict[str, int] = {}
     for match in _NOTE_REF.finditer(text):
         used.setdefault(match.group(1), match.start())
         if match.group(1) not in defined:
@@ -450,7 +451,9 @@ def _chunk_fences(text: str, ctx: Context) -> str:
 
 def _lyrics_to_markdown(text: str) -> str:
     """Every line is a verse line; blank lines separate stanzas; '> ' stanzas are the refrain."""
-    stanzas, notes, current = [], [], []
+    stanzas: list[list[str]] = []
+    notes: list[str] = []
+    current: list[str] = []
     in_note = False
     for line in text.split("\n"):
         if _NOTE_DEF.match(line):
@@ -509,7 +512,7 @@ def _take_notes(root, prefix: str, labels: dict[str, str]):
         if "footnote" in (div.get("class") or "").split():
             container = div
             break
-    contents: dict[str, object] = {}
+    contents: dict[str, etree._Element] = {}  # lxml has no stubs: Any to mypy
     if container is not None:
         for li in container.iter("li"):
             for back in li.xpath(".//a[contains(@class,'footnote-backref')]"):

@@ -29,7 +29,7 @@ def _sub(parent, tag: str, text: str | None = None, **attrs):
 
 def feed(book: Book, updated: dt.datetime, cover: str, downloads: list[Download]) -> bytes:
     """The feed as UTF-8 XML; links are relative to the feed (the site can move)."""
-    stamp = updated.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = updated.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     title = plain(book.title, book.language)
     root = etree.Element(f"{{{ATOM}}}feed", nsmap=NAV)
     _sub(root, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'anthology-opds:' + book.identifier)}")

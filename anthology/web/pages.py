@@ -28,8 +28,8 @@ class Page:
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, href) of the pages above
     piece: Piece | None = None
     chapter: Chapter | None = None
-    prev: "Page | None" = None
-    next: "Page | None" = None
+    prev: Page | None = None
+    next: Page | None = None
     searchable: bool = False    # its text goes into the search index
 
 
@@ -95,6 +95,7 @@ def render(book: Book, env, pages: list[Page], context: dict) -> None:
     for page in pages:
         if page.kind == "piece":
             piece = page.piece
+            assert piece is not None, "a piece's page is made with its piece"
             html = env.get_template(f"pieces/{piece.kind}.html").render(
                 book=book, piece=piece, body=Markup(web_hrefs(parallel.web_body(piece, book))),
                 notes=Markup(web_hrefs(parallel.epub_notes(piece))))

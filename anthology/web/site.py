@@ -29,7 +29,7 @@ SCRIPTS = ("site.js", "search.js")
 
 def _epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return int(value) if value.strip().isdigit() else int(dt.datetime.now(dt.timezone.utc).timestamp())
+    return int(value) if value.strip().isdigit() else int(dt.datetime.now(dt.UTC).timestamp())
 
 
 def _smaller(png: bytes, width: int = 800) -> bytes:
@@ -37,7 +37,8 @@ def _smaller(png: bytes, width: int = 800) -> bytes:
     with Image.open(io.BytesIO(png)) as image:
         if image.width <= width:
             return png
-        small = image.convert("RGB").resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+        small = image.convert("RGB").resize((width, round(image.height * width / image.width)),
+                                            Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     small.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
@@ -57,7 +58,7 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
 
     env = env or templates.environment(book)
     epoch = _epoch() if epoch is None else epoch
-    updated = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    updated = dt.datetime.fromtimestamp(epoch, dt.UTC)
     build_date = build_date or updated.date()
     if index_entries is None:
         index_entries = index.for_epub(index.mark(book))

@@ -28,9 +28,9 @@ def image(path: Path) -> tuple[bytes, str]:
         with Image.open(path) as source:
             source.load()
             transparent = source.mode in ("RGBA", "LA", "PA") or "transparency" in source.info
-            if source.mode in ("P", "PA", "I;16", "I", "F", "1", "CMYK", "YCbCr", "LAB", "HSV"):
-                source = source.convert("RGBA" if transparent else "RGB")
-            gray = source.convert("LA" if transparent else "L")
+            plain = source.convert("RGBA" if transparent else "RGB") \
+                if source.mode in ("P", "PA", "I;16", "I", "F", "1", "CMYK", "YCbCr", "LAB", "HSV") else source
+            gray = plain.convert("LA" if transparent else "L")
         buffer = io.BytesIO()
         if path.suffix.lower() in (".jpg", ".jpeg") and not transparent:
             gray.save(buffer, format="JPEG", quality=95)

@@ -69,7 +69,7 @@ def margin_rules(preset: Preset, document, bleed: bool, previous: str = "") -> s
     need_inside = preset.inside_margin(pages) * INCH
     need_outer = (preset.outside_bleed if bleed else preset.outside) * INCH
     widen = {"inside": 0.0, "outside": 0.0, "top": 0.0, "bottom": 0.0}
-    current = {}
+    current: dict[str, float] = {}
     for number, (page, room) in enumerate(zip(document.pages, measure(document))):
         box = page._page_box
         right_page = number % 2 == 0

@@ -63,7 +63,7 @@ def whole_for_press(book) -> bool:
 
 
 def assemble(book, env, entries, build_date, target: Path | None, *, press: bool = False, page_rules: str = "",
-             progress=None, pool: "Pool | None" = None, on_laid=None) -> Assembled | None:
+             progress=None, pool: Pool | None = None, on_laid=None) -> Assembled | None:
     """The book's PDF written to `target` from units (None: laid out for its page breaks only, an
     EPUB-only build writes no PDF); None when the book must be laid out whole.
     `pool`: workers started earlier (Pool), else started here; either way closed when this fails.
@@ -101,7 +101,7 @@ def assemble(book, env, entries, build_date, target: Path | None, *, press: bool
         # which list every piece) is longer than the one before it, it is laid out first instead
         state.early = order[-1]
     own = pool is None or pool.failed
-    if own:
+    if pool is None or own:
         pool = Pool(min(jobs(), len(order) + 1))
     pool.give(book, scopes)
     progress(f"laying out the print edition ({len(order) + 1 + has_index} parts, {len(pool.workers)} at a time)")
@@ -156,10 +156,12 @@ def assemble(book, env, entries, build_date, target: Path | None, *, press: bool
                 done = True
                 break
             if pool.failed:
-                return _gave_up(pool)
-            pool.step(state, starts, before_waiting=lambda: laid_hook(starts))
+                _gave_up(pool)
+                return None
+            pool.step(state, starts, before_waiting=lambda starts=starts: laid_hook(starts))
             if pool.failed:
-                return _gave_up(pool)
+                _gave_up(pool)
+                return None
             for name, notes in state.overflowing.items():  # a footnote too long: at the end of its piece
                 if name in ("front", "index"):  # the numbered front matter or index: the probe had none
                     return None
@@ -188,7 +190,7 @@ def assemble(book, env, entries, build_date, target: Path | None, *, press: bool
                      long_notes=long_notes, page_rules=page_rules, anchors=state.anchors(starts, final))
 
 
-def _gave_up(pool) -> None:
+def _gave_up(pool: Pool) -> None:
     """The workers failed: the caller lays the book out whole (and meets the error itself, if it is
     one of the book's); with ANTHOLOGY_TRACE_UNITS=1 the workers' own report is shown."""
     from anthology import settings
@@ -367,7 +369,7 @@ class _State:
         return found
 
     def breaks(self, starts, names: list[str]) -> list[tuple[int, str | None, int]]:
-        found = []
+        found: list[tuple[int, str | None, int]] = []
         for name in names:
             first, blank = starts[name]
             if blank:

@@ -20,10 +20,14 @@ import dataclasses
 import re
 from pathlib import Path
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from lxml import etree, html as lxml_html
 
 from anthology.print.weasy import margins
+
+if TYPE_CHECKING:
+    from anthology.book.model import Book
 
 HALF_TITLE = "halftitle"
 _SKIP = 2  # the half-title and the blank left-hand page after it, before a unit laid out alone
@@ -154,6 +158,7 @@ def with_pages(unit: Unit, pages: dict[str, int]) -> Unit | None:
     if unit.name not in ("front", "index"):
         return unit
     root = lxml_html.document_fromstring(unit.html)
+    rule: str | None
     links, rule = _numbered_links(root, "toc" if unit.name == "front" else "index")
     if unit.name == "index":
         rule = number_locators(links, pages)
@@ -271,7 +276,8 @@ class _Sheet:
     fetched: list
 
 
-_SHEETS: dict[tuple[str, bool], _Sheet] = {}  # in each worker: the book's stylesheet, parsed once
+_SHEETS: dict[tuple[str, bool], _Sheet | None] = {}  # in each worker: the book's stylesheet, parsed once
+# (None: it stays linked, refused, unreadable or with `!important`)
 
 
 def _without_stylesheet(book, html: str) -> tuple[str, _Sheet | None]:
@@ -335,17 +341,21 @@ def warm_up(manifest: Path) -> None:
 
     try:
         root = Path(manifest).absolute().parent
-        data = yaml.safe_load(Path(manifest).read_text(encoding="utf-8")) or {}
+        # the manifest as written, not checked yet (anything wrong and the warm-up is passed over)
+        data: Any = yaml.safe_load(Path(manifest).read_text(encoding="utf-8")) or {}
         language = str(data.get("language") or "en")
         printing = data.get("print") if isinstance(data.get("print"), dict) else {}
-        book = SimpleNamespace(root=root, print=SimpleNamespace(grayscale=printing.get("grayscale") is True))
+        # a stand-in for the Book with what the layout reads of it (the book itself is read meanwhile)
+        stand_in = SimpleNamespace(root=root, print=SimpleNamespace(grayscale=printing.get("grayscale") is True))
+        book = cast("Book", stand_in)
         mode = data.get("styles") if data.get("styles") in styles.MODES else "add"
         url = styles.sheets(root, mode)[-1 if mode == "replace" else 0].as_uri()
         html = (f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head>'
                 f'<link rel="stylesheet" href="{escape(url)}"></head><body class="print">'
                 f'<section class="piece"><p>{_WARM_UP}</p></section></body></html>')
         html, shared = _without_stylesheet(book, html)
-        options = {} if shared is None else {"font_config": shared.font_config, "stylesheets": [shared.sheet]}
+        options: dict[str, Any] = {} if shared is None else {"font_config": shared.font_config,
+                                                             "stylesheets": [shared.sheet]}
         with pdf.captured_warnings():
             pdf.lay_out(book, html, grayscale=book.print.grayscale, **options).document.write_pdf()
     except Exception:  # noqa: BLE001

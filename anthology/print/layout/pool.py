@@ -12,8 +12,16 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from anthology.print.layout import parts as units_
+
+if TYPE_CHECKING:
+    import threading
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from anthology.book.model import Book
 
 
 HOLD = 2  # units a worker may hold laid out, waiting for their first page (each holds its layout)
@@ -22,13 +30,24 @@ HOLD = 2  # units a worker may hold laid out, waiting for their first page (each
 def jobs() -> int:
     from anthology import settings
 
-    if settings.current().jobs:
-        return settings.current().jobs
+    chosen = settings.current().jobs
+    if chosen:
+        return chosen
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return os.cpu_count() or 1
 
+
+class _Worker(TypedDict):
+    """A worker process, as the parent sees it."""
+
+    conn: Connection  # its messages to the parent
+    out: Connection  # the parent's to it
+    process: BaseProcess | None  # None: forked by the first worker (which ends it with itself)
+    busy: tuple[str, str, tuple[int, bool] | None] | None  # ("lay" | "write" | "cover", unit, start); None: idle
+    holding: list[str]  # units laid out, waiting to be told where they begin (HOLD at most)
+    woken: bool  # sent the book (it imports WeasyPrint at once or with its first message)
 
 
 class Pool:
@@ -41,11 +60,16 @@ class Pool:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        self.failed, self.error, self.given, self.sending = False, "", None, None
-        self.cover_wanted, self.cover_sent, self.cover = False, False, None  # the generated cover
-        self.workers = []
+        self.failed, self.error = False, ""
+        self.given: tuple[Book, dict[str, str]] | None = None  # the book and its EPUB scopes (give())
+        self.sending: threading.Thread | None = None
+        # the generated cover: (PNG, the files it read), "failed", or None (not rendered)
+        self.cover_wanted, self.cover_sent = False, False
+        self.cover: tuple[bytes, list[str]] | str | None = None
+        self.workers: list[_Worker] = []
         # the lifeline: every worker watches its read end; the parent alone holds the write end, so
         # the read end sees end-of-file the moment the parent ends, however it ends (SIGKILL too)
+        self._lifeline: int | None
         lifeline, self._lifeline = os.pipe()
         ends = []  # two one-way pipes (os.pipe) per worker: a duplex one would be a socket pair
         for _ in range(count or jobs()):
@@ -78,12 +102,13 @@ class Pool:
         elif self.given[0] is not book:
             raise ValueError("a pool serves one book")
 
-    def wake(self, worker) -> bool:
+    def wake(self, worker: _Worker) -> bool:
         """Unless the pool is `eager` (a first build: every unit to lay out), a worker but the first
         gets the book with its first work: an edit that lays out one unit leaves the processor to
         the first one. False when the worker is gone."""
         if not worker["woken"]:
             worker["woken"] = True
+            assert self.given is not None, "give() comes before the first work"
             try:
                 worker["out"].send(("book", *self.given))
             except OSError:
@@ -135,10 +160,11 @@ class Pool:
         for conn in wait(busy):
             worker = next(w for w in self.workers if w["conn"] is conn)
             try:
-                message = conn.recv()
+                message = worker["conn"].recv()
             except (EOFError, OSError):
                 self.failed, self.error = True, "a worker ended without a word (killed, or out of memory)"
                 return
+            assert worker["busy"] is not None  # only busy workers were waited for
             kind, name, start = worker["busy"]
             worker["busy"] = None
             if kind == "cover":
@@ -160,7 +186,7 @@ class Pool:
                 if starts.get(name) == start:
                     state.written(name, start, data, warnings)
 
-    def _lay(self, worker, name: str, state) -> bool:
+    def _lay(self, worker: _Worker, name: str, state) -> bool:
         if not self.wake(worker):
             return False
         worker["busy"] = ("lay", name, None)
@@ -200,9 +226,9 @@ class Pool:
                 message = ("failed",)
             worker["busy"] = None
             self.cover = message[1:] if message[0] == "cover" else "failed"
-        return None if self.cover in (None, "failed") else self.cover
+        return self.cover if isinstance(self.cover, tuple) else None  # not "failed", not None
 
-    def _send_cover(self, worker) -> None:
+    def _send_cover(self, worker: _Worker) -> None:
         if not self.wake(worker):
             return
         self.cover_sent = True
@@ -225,8 +251,9 @@ class Pool:
                 pass
             worker["conn"].close()
             worker["out"].close()
-            if busy:  # work nobody will read: stop it now (the first worker's end ends the others too)
-                (worker["process"] or self.workers[0]["process"]).kill()
+            process = worker["process"] or self.workers[0]["process"]
+            if busy and process is not None:  # work nobody will read: stop it now (the first worker's
+                process.kill()  # end ends the others too)
         if self._lifeline is not None:
             os.close(self._lifeline)  # every worker still running ends with it
             self._lifeline = None
@@ -234,7 +261,7 @@ class Pool:
         # pool's start, or when the program ends).
 
 
-def _die_with_parent(parent: int, lifeline: tuple[int, int]) -> None:
+def _die_with_parent(parent: int, lifeline: tuple[int, int | None]) -> None:
     """Called first thing in a worker: it ends when the build that forked it ends, however that ends
     (a SIGKILL, an out-of-memory kill, a CI timeout): no layout process outlives its build. On Linux
     the kernel sends it SIGKILL (prctl PR_SET_PDEATHSIG); everywhere, a thread watches the lifeline,
@@ -323,7 +350,7 @@ def _work(conn, manifest: Path | None, woken: bool = True, parent: int | None = 
     see _die_with_parent)."""
     import signal
 
-    if lifeline is not None:
+    if lifeline is not None and parent is not None:  # both given by the Pool, neither by a test's direct call
         _die_with_parent(parent, lifeline)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it closes the pool
@@ -380,7 +407,8 @@ def _reap(pid: int) -> None:
 def _serve(conn, pdf, manifest: Path | None, trace: bool) -> None:
     """A worker's loop over its messages until the pool closes; `pdf` None: warm up with the first."""
     cold = pdf is None
-    book = scopes = None
+    book: Book | None = None
+    scopes: dict[str, str] | None = None
 
     held: dict[str, units_.LaidOut] = {}  # laid out, waiting to be told where they begin
     while True:
@@ -399,6 +427,7 @@ def _serve(conn, pdf, manifest: Path | None, trace: bool) -> None:
                 _, book, scopes = message
                 continue
             if message[0] == "lay":
+                assert book is not None and scopes is not None, "the book comes before the first work"
                 with pdf.recording_fetches() as fetched:
                     laid = held[message[1].name] = units_.LaidOut(book, message[1], scopes)
                 conn.send(("laid", laid.laid, sorted(str(p) for p in fetched)))
@@ -415,6 +444,7 @@ def _serve(conn, pdf, manifest: Path | None, trace: bool) -> None:
                     from anthology import templating
                     from anthology.print.covers import cover
 
+                    assert book is not None, "the book comes before the cover"
                     conn.send(("cover", *cover.render_png_recorded(book, templating.environment(book))))
                 except Exception:  # noqa: BLE001 - the parent renders it again and reports the error
                     conn.send(("cover-failed", traceback.format_exc()))

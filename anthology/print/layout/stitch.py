@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from anthology.outputs import write_file
+
+if TYPE_CHECKING:
+    import pikepdf
 
 
 class Joiner:
@@ -39,7 +43,7 @@ class Joiner:
             kept = _keep_destinations(source, set(owned))
             base = len(book.pages)
             result = book.add_pages_from(source, forms="strip")  # the outline too
-            here = {page.objgen: book.pages[base + number].obj for number, page in enumerate(source.pages)}
+            here = {page.obj.objgen: book.pages[base + number].obj for number, page in enumerate(source.pages)}
             for anchor, destination in kept:  # every destination the unit holds, linked to or not
                 destinations[anchor] = pikepdf.Array([here[destination[0].objgen], *list(destination)[1:]])
             if result.renamed_dests:  # each name is kept by one unit only: a clash is a mistake here
@@ -64,7 +68,7 @@ class Joiner:
         return count
 
 
-def _keep_destinations(source, owned: set[str]) -> list[tuple[str, object]]:
+def _keep_destinations(source, owned: set[str]) -> list[tuple[str, pikepdf.Object]]:
     """Only the named destinations of ids the unit holds are left in its PDF (WeasyPrint writes one
     flat /Names array); returns them, (name, [page, /XYZ, x, y, zoom])."""
     import pikepdf
@@ -74,7 +78,7 @@ def _keep_destinations(source, owned: set[str]) -> list[tuple[str, object]]:
     if dests is None or "/Names" not in dests:
         return []
     array = dests.Names
-    kept, found = pikepdf.Array(), []
+    kept, found = pikepdf.Array(), list[tuple[str, pikepdf.Object]]()
     for index in range(0, len(array) - 1, 2):
         if str(array[index]) in owned:
             kept.append(array[index])

@@ -252,7 +252,10 @@ class Press:
         to_lab = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), lab, "RGB", "LAB")
         press_to_lab = self._transform(self._press_profile, lab, "CMYK", "LAB")
         before = ImageCms.applyTransform(image, to_lab)
-        after = ImageCms.applyTransform(ImageCms.applyTransform(image, self.to_cmyk), press_to_lab)
+        printed = ImageCms.applyTransform(image, self.to_cmyk)
+        assert before is not None and printed is not None  # None only when transformed in place
+        after = ImageCms.applyTransform(printed, press_to_lab)
+        assert after is not None
         bands = [ImageChops.difference(b1, b2) for b1, b2 in zip(before.split(), after.split())]
         distance = ImageMath.lambda_eval(
             lambda args: ((args["l"] * (100 / 255)) ** 2 + args["a"] ** 2 + args["b"] ** 2) ** 0.5,

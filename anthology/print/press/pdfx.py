@@ -69,7 +69,7 @@ def finish(path: Path, book, *, press: bool, outputs=None, formats=()) -> list[P
     colours = cmyk.for_book(book)
     raw = Path(path).read_bytes()
     document_id = uuid.uuid5(uuid.NAMESPACE_URL, "anthology:pdfx:" + hashlib.sha256(raw).hexdigest())
-    when = dt.datetime.fromtimestamp(build_epoch(), dt.timezone.utc)
+    when = dt.datetime.fromtimestamp(build_epoch(), dt.UTC)
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         _black_ink(pdf, colours)
         if variant != "x-4":
@@ -190,8 +190,11 @@ def _flatten_opaque(pdf) -> None:
                                   "/SMask" in state and str(state["/SMask"]) != "/None")
                       for name, state in states.items()}
             operations, opaque, fill_alpha, stack = [], True, 1.0, []
-            for operands, operator in pikepdf.parse_content_stream(form):
-                name = str(operator)
+            for instruction in pikepdf.parse_content_stream(form):
+                operands, operator = instruction.operands, instruction.operator
+                # pikepdf names an inline image's instruction "INLINE IMAGE" (its BI … ID … EI in one)
+                inline = isinstance(instruction, pikepdf.ContentStreamInlineImage)
+                name = "BI" if inline else str(operator)
                 if name == "q":
                     stack.append(fill_alpha)
                 elif name == "Q":

@@ -56,6 +56,8 @@ def write(pdf: Path, press, folder: Path) -> list[Path]:
     written = []
     for number, page in enumerate(render_cmyk(pdf), start=1):
         target = folder / f"page-{number:03d}.png"
-        ImageCms.applyTransform(page, press.to_rgb).save(target, format="PNG", optimize=True)
+        rgb = ImageCms.applyTransform(page, press.to_rgb)
+        assert rgb is not None  # Pillow's type allows None: returned only when transformed in place
+        rgb.save(target, format="PNG", optimize=True)
         written.append(target)
     return written

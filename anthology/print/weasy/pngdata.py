@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
+from typing import Any
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _COLOR_TYPES = {"L": 0, "RGB": 2}  # Pillow's mode -> the PNG colour type of the same samples
@@ -64,7 +65,7 @@ def install() -> None:
     ENCODE = encode = RasterImage._get_png_data
 
     def png_data(pillow_image):
-        source = getattr(pillow_image, "fp", None)
+        source: Any = getattr(pillow_image, "fp", None)  # the BytesIO WeasyPrint opened it from
         data = source.getvalue() if hasattr(source, "getvalue") else None
         rows = idat(data, pillow_image.mode) if data is not None and pillow_image.format == "PNG" else None
         return rows if rows is not None else encode(pillow_image)
