@@ -243,6 +243,7 @@ class Pool:
         self.failed = True  # of no further use
         if self.sending is not None:
             self.sending.join(timeout=5)
+        killed = False
         for worker in self.workers:
             busy = worker["busy"] is not None
             try:
@@ -254,11 +255,17 @@ class Pool:
             process = worker["process"] or self.workers[0]["process"]
             if busy and process is not None:  # work nobody will read: stop it now (the first worker's
                 process.kill()  # end ends the others too)
+                killed = True
+        first = self.workers[0]["process"] if self.workers else None
+        if first is not None and not killed:
+            # idle, they end at once: the first waits for those it forked, so that their processor
+            # time is counted to this process's children (time, `make bench`) as a child's is
+            first.join(timeout=2)
         if self._lifeline is not None:
             os.close(self._lifeline)  # every worker still running ends with it
             self._lifeline = None
-        # Not waited for here: they end by themselves, and multiprocessing reaps them (at the next
-        # pool's start, or when the program ends).
+        # The first is reaped by multiprocessing (at the next pool's start, or when the program ends),
+        # the others by the first.
 
 
 def _die_with_parent(parent: int, lifeline: tuple[int, int | None]) -> None:
@@ -362,17 +369,22 @@ def _work(conn, manifest: Path | None, woken: bool = True, parent: int | None = 
     if siblings:
         if pdf is None:
             pdf = _warm(manifest, trace)
-        _fork_siblings(conn, siblings, lifeline[0] if lifeline is not None else None, pdf, trace)
+        reapers = _fork_siblings(conn, siblings, lifeline[0] if lifeline is not None else None, pdf, trace)
+    else:
+        reapers = []
     _serve(conn, pdf, manifest, trace)
+    for reaper in reapers:  # they end with their own last message: waited for, their time is ours
+        reaper.join(timeout=2)
 
 
-def _fork_siblings(conn, siblings: list, lifeline: int | None, pdf, trace: bool) -> None:
+def _fork_siblings(conn, siblings: list, lifeline: int | None, pdf, trace: bool) -> list[threading.Thread]:
     """Fork a worker for each of `siblings` from this warm one: WeasyPrint imported, the stylesheet
     parsed, the fonts and the hyphenation dictionary loaded, once for all of them. Each ends with
     this process (the parent-death signal) and with the build (the lifeline, inherited)."""
     import threading
 
     me = os.getpid()
+    reapers: list[threading.Thread] = []
     for sibling in siblings:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -394,7 +406,9 @@ def _fork_siblings(conn, siblings: list, lifeline: int | None, pdf, trace: bool)
             finally:
                 os._exit(code)  # never back into the first worker's stack
         sibling.close()
-        threading.Thread(target=_reap, args=(pid,), name="anthology-reaper", daemon=True).start()
+        reapers.append(threading.Thread(target=_reap, args=(pid,), name="anthology-reaper", daemon=True))
+        reapers[-1].start()
+    return reapers
 
 
 def _reap(pid: int) -> None:
