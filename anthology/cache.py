@@ -20,6 +20,8 @@ import json
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -45,27 +47,41 @@ def folder() -> Path:
     return Path(base) / "anthology"
 
 
-_HASHES: dict[tuple, str] = {}  # (path, size, mtime, inode) -> sha256, within one build (forget_hashes())
+_MEMO: ContextVar[dict[tuple, str] | None] = ContextVar("anthology_file_hashes", default=None)
 
 
-def forget_hashes() -> None:
-    """Hash every file afresh from now on (a build begins: files may have changed since the last)."""
-    _HASHES.clear()
+@contextmanager
+def remembering_hashes():
+    """One build's memo of file hashes (build.build opens it around the whole build): within it, a
+    file whose size, modification time and inode are unchanged is hashed once; it ends with the
+    build, so a later build in the same process (the preview, `anthology serve`) hashes every file
+    afresh, an edit that kept the size and the modification time included. Outside it every call
+    hashes. Nested: the outer memo is kept."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
 
 
 def file_hash(path: Path) -> str | None:
     """sha256 of a file's bytes; None when it does not exist (absence is recorded too). Within a
-    build, a file whose size, modification time and inode are unchanged is hashed once."""
+    build (remembering_hashes()), a file whose size, modification time and inode are unchanged is
+    hashed once."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
+    memo = _MEMO.get()
     known = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    if known in _HASHES:
-        return _HASHES[known]
+    if memo is not None and known in memo:
+        return memo[known]
     digest = _hash(path)
-    if digest is not None:
-        _HASHES[known] = digest
+    if memo is not None and digest is not None:
+        memo[known] = digest
     return digest
 
 

@@ -18,7 +18,7 @@ from anthology.outputs import AtomicOutputs
 
 @dataclass
 class Session:
-    book: Any
+    book: Any  # the loaded Book with the index's marks (text/index.mark returns it): frozen, as loaded
     env: Any  # the templates' Jinja environment (templating.environment)
     outputs: AtomicOutputs
     formats: list[str]  # asked for
@@ -28,7 +28,7 @@ class Session:
     progress: Callable[[str], None]
     epoch: int  # SOURCE_DATE_EPOCH or the fixed default (epoch.py)
     printing: Any = None  # print/edition.Printing: the worker pool and the cover's future
-    entries: list = field(default_factory=list)  # the index's marks (text/index.mark)
+    entries: list = field(default_factory=list)  # the index's entries (text/index.mark)
     edition: Any = None  # print/edition.Edition, once laid out
     warnings: list[Problem] = field(default_factory=list)
     offered: list = field(default_factory=list)  # web/downloads.Download, for the site

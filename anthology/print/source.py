@@ -85,7 +85,7 @@ def stylesheet_url(book) -> str:
 
     from anthology.book import glyphs, styles
 
-    fonts_css = glyphs.fonts_css(getattr(book, "glyphs", None))
+    fonts_css = glyphs.fonts_css(book.glyphs)
     single = styles.print_single(book, fonts_css)
     if single is not None:
         return single.as_uri()
