@@ -62,7 +62,7 @@ class Piece:
     body: Fragment | None = None
     original: Original | None = None
     parallel: str = "off"  # facing | columns | after | off (always off without an original)
-    chapter: "Chapter | None" = None
+    chapter: "Chapter | None" = field(default=None, compare=False)  # set by the Chapter (not compared: a cycle)
 
     @property
     def file_name(self) -> str:
