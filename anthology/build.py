@@ -37,7 +37,7 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
 
     progress = progress or silent
     options["formats"] = sorted(options["formats"])
-    with cache.remembering_hashes():  # each file hashed once in this build, afresh in the next one
+    with cache.build_scope():  # its memos (each file hashed once) last this build only: the next one starts afresh
         return _build_once(manifest, out_dir, formats, press, piece, progress, options)
 
 
@@ -204,7 +204,7 @@ def check(manifest: Path):
     """Validate the manifest and every piece; write nothing."""
     from anthology.book.manifest import load_book
 
-    with cache.remembering_hashes():
+    with cache.build_scope():
         book = load_book(manifest)
         _remember_check(manifest, book)
     return book

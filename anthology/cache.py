@@ -47,40 +47,48 @@ def folder() -> Path:
     return Path(base) / "anthology"
 
 
-_MEMO: ContextVar[dict[tuple, str] | None] = ContextVar("anthology_file_hashes", default=None)
+_BUILD: ContextVar[dict[str, dict] | None] = ContextVar("anthology_build_memos", default=None)
 
 
 @contextmanager
-def remembering_hashes():
-    """One build's memo of file hashes (build.build opens it around the whole build): within it, a
-    file whose size, modification time and inode are unchanged is hashed once; it ends with the
-    build, so a later build in the same process (the preview, `anthology serve`) hashes every file
-    afresh, an edit that kept the size and the modification time included. Outside it every call
-    hashes. Nested: the outer memo is kept."""
-    if _MEMO.get() is not None:
+def build_scope():
+    """One build's memos (build.build opens it around the whole build; workers forked meanwhile
+    inherit it): file hashes (file_hash) and whatever else a stage remembers only for one build
+    (per_build). They end with the build, so a later build in the same process (the preview,
+    `anthology serve`, a program calling build() twice) starts from nothing and sees every file as it
+    is then, an edit that kept the size and the modification time included. Nested: the outer
+    build's memos are kept."""
+    if _BUILD.get() is not None:
         yield
         return
-    token = _MEMO.set({})
+    token = _BUILD.set({})
     try:
         yield
     finally:
-        _MEMO.reset(token)
+        _BUILD.reset(token)
+
+
+def per_build(name: str) -> dict:
+    """The memo `name` of the build under way (build_scope()): empty when the build begins, dropped
+    when it ends; outside a build, a new empty dict at each call (nothing is remembered)."""
+    memos = _BUILD.get()
+    return {} if memos is None else memos.setdefault(name, {})
 
 
 def file_hash(path: Path) -> str | None:
     """sha256 of a file's bytes; None when it does not exist (absence is recorded too). Within a
-    build (remembering_hashes()), a file whose size, modification time and inode are unchanged is
-    hashed once."""
+    build (build_scope()), a file whose size, modification time, inode and change time are
+    unchanged is hashed once."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    memo = _MEMO.get()
-    known = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    if memo is not None and known in memo:
+    memo = per_build("file-hashes")
+    known = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+    if known in memo:
         return memo[known]
     digest = _hash(path)
-    if memo is not None and digest is not None:
+    if digest is not None:
         memo[known] = digest
     return digest
 

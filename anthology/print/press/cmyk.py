@@ -319,13 +319,13 @@ def _palette_is_grey(image) -> bool:
     return all(palette[i] == palette[i + 1] == palette[i + 2] for i in range(0, len(palette) - 2, 3))
 
 
-_PRESSES: dict[tuple, Press] = {}
-
-
 def for_book(book) -> Press:
-    """The conversions for the book's output intent and PDF/X variant (one per build process, so that
-    each image is converted once)."""
+    """The conversions for the book's output intent and PDF/X variant (one per build, so that each
+    image is converted once; the next build reads the profile again, which may have changed)."""
+    from anthology import cache
+
+    presses = cache.per_build("presses")
     key = (str(book.print.output_intent.path), book.print.pdf_x, book.print.grayscale)
-    if key not in _PRESSES:
-        _PRESSES[key] = Press(book.print.output_intent.path, book.print.pdf_x, grey=book.print.grayscale)
-    return _PRESSES[key]
+    if key not in presses:
+        presses[key] = Press(book.print.output_intent.path, book.print.pdf_x, grey=book.print.grayscale)
+    return presses[key]
