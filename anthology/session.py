@@ -2,7 +2,9 @@
 entries, dates), where each output goes (AtomicOutputs), the print stage and its Edition once laid
 out, the downloads a site offers, and the report. Every output is a function over it with one
 signature, `render(book, session) -> list[Path]` (epub/output.py, print/output.py, web/output.py),
-called in turn by build.py."""
+called in turn by build.py. The book it holds is frozen (book/model.py): what the stages compute is
+held here, never written into the Book; what a build only remembers while it runs is in its build
+scope (cache.build_scope). See docs/architecture.md, "State"."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from anthology.book.model import Book
 from anthology.text import fragments, parallel
 
-_RECORDERS: list[set[Path]] = []  # open recording_fetches() sets
+_RECORDERS: list[set[Path]] = []  # open recording_fetches() sets (process-wide: why it is safe, docs/architecture.md#state)
 
 
 @contextmanager
