@@ -169,11 +169,10 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     # the site offers the EPUB, the PDF and the zine: made in the same run, kept out of out_dir unless asked
     made = set(formats) | ({"epub", "pdf", "zine"} if "site" in formats else set()) \
         | ({"pdf"} if "proof" in formats else set())  # the soft proof is made from the press PDF
-    loaded = book
-    book, entries = index.mark(loaded)  # the index's marks: a marked copy (the loaded Book is frozen)
+    book, entries = index.mark(book)  # the index's marks: a marked copy (the loaded Book is frozen)
     session = Session(book, templating.environment(book), AtomicOutputs(out_dir), formats, made, press, piece,
                       progress, build_epoch(), printing, entries=entries,
-                      warnings=list(loaded.warnings))  # the book's own first
+                      warnings=list(book.warnings))  # the book's own first
     try:
         session.warnings += glyphs.print_problems(book, formats)  # a character no font has stops a print edition
         if "epub" in made:

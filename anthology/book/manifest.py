@@ -507,6 +507,7 @@ class _Loader:
                             f"({width:.2f} × {height:.2f} in); it prints {preset.describe_trims()}")
         return PrintSettings(**vars(settings))
 
+
 def unused_index_terms(book: Book) -> list[IndexTerm]:
     """The manifest's index terms none of whose forms occurs in the book's texts (a search of their
     text, headings left out as the index leaves them out; `anthology check` reports them too)."""

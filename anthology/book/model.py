@@ -77,7 +77,9 @@ class Chapter:
     pieces: list[Piece]
 
     def __post_init__(self) -> None:
-        for piece in self.pieces:  # the chapter claims its pieces as it is made (a frozen piece's one late link)
+        # the chapter claims its pieces as it is made (a frozen piece's one late link): a chapter made
+        # again (dataclasses.replace) is given new pieces too, as text/index.mark does
+        for piece in self.pieces:
             object.__setattr__(piece, "chapter", self)
 
     @property
