@@ -11,7 +11,8 @@ from anthology.print.layout import parts
 from book_helpers import write_book
 
 
-def test_a_changed_stylesheet_or_font_is_parsed_again(tmp_path):
+def test_a_changed_stylesheet_or_font_is_parsed_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(parts, "_SHEETS", {})  # this test's own (dropped after it, while WeasyPrint is loaded)
     manifest = write_book(tmp_path / "book", "title: Сказки\nlanguage: ru\nstyles: replace\n", {
         "styles/book.css": '@font-face { font-family: "Own"; src: url(fonts/own.ttf); }\n'
                            'body { font-family: "Own"; color: #222; }\n',
