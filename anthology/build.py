@@ -37,7 +37,12 @@ def build(manifest: Path, out_dir: Path, formats: list[str], *, press: bool | No
 
     progress = progress or silent
     options["formats"] = sorted(options["formats"])
-    cache.forget_hashes()  # files may have changed since an earlier build in this process (the preview)
+    with cache.build_scope():  # its memos (each file hashed once) last this build only: the next one starts afresh
+        return _build_once(manifest, out_dir, formats, press, piece, progress, options)
+
+
+def _build_once(manifest: Path, out_dir: Path, formats: list[str], press: bool | None, piece: str | None,
+                progress, options: dict) -> BuildReport:
     request = _request_key("build", manifest, epoch=epoch_key(), **options)
     cacheable = "site" not in formats  # the cache keeps files; a site is a folder, always built
     restored = _restore(request, out_dir) if cacheable else None
@@ -164,11 +169,12 @@ def _build(book, out_dir: Path, formats: list[str], press: bool | None, piece: s
     # the site offers the EPUB, the PDF and the zine: made in the same run, kept out of out_dir unless asked
     made = set(formats) | ({"epub", "pdf", "zine"} if "site" in formats else set()) \
         | ({"pdf"} if "proof" in formats else set())  # the soft proof is made from the press PDF
+    book, entries = index.mark(book)  # the index's marks: a marked copy (the loaded Book is frozen)
     session = Session(book, templating.environment(book), AtomicOutputs(out_dir), formats, made, press, piece,
-                      progress, build_epoch(), printing, warnings=list(book.warnings))  # the book's own first
+                      progress, build_epoch(), printing, entries=entries,
+                      warnings=list(book.warnings))  # the book's own first
     try:
         session.warnings += glyphs.print_problems(book, formats)  # a character no font has stops a print edition
-        session.entries = index.mark(book)
         if "epub" in made:
             printing.want_cover(book, session.env)  # the generated cover, by a worker first
         if any(f in made for f in PRINTED):
@@ -197,8 +203,9 @@ def check(manifest: Path):
     """Validate the manifest and every piece; write nothing."""
     from anthology.book.manifest import load_book
 
-    book = load_book(manifest)
-    _remember_check(manifest, book)
+    with cache.build_scope():
+        book = load_book(manifest)
+        _remember_check(manifest, book)
     return book
 
 

@@ -20,6 +20,8 @@ import json
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -45,27 +47,49 @@ def folder() -> Path:
     return Path(base) / "anthology"
 
 
-_HASHES: dict[tuple, str] = {}  # (path, size, mtime, inode) -> sha256, within one build (forget_hashes())
+_BUILD: ContextVar[dict[str, dict] | None] = ContextVar("anthology_build_memos", default=None)
 
 
-def forget_hashes() -> None:
-    """Hash every file afresh from now on (a build begins: files may have changed since the last)."""
-    _HASHES.clear()
+@contextmanager
+def build_scope():
+    """One build's memos (build.build opens it around the whole build; workers forked meanwhile
+    inherit it): file hashes (file_hash) and whatever else a stage remembers only for one build
+    (per_build). They end with the build, so a later build in the same process (the preview,
+    `anthology serve`, a program calling build() twice) starts from nothing and sees every file as it
+    is then, an edit that kept the size and the modification time included. Nested: the outer
+    build's memos are kept."""
+    if _BUILD.get() is not None:
+        yield
+        return
+    token = _BUILD.set({})
+    try:
+        yield
+    finally:
+        _BUILD.reset(token)
+
+
+def per_build(name: str) -> dict:
+    """The memo `name` of the build under way (build_scope()): empty when the build begins, dropped
+    when it ends; outside a build, a new empty dict at each call (nothing is remembered)."""
+    memos = _BUILD.get()
+    return {} if memos is None else memos.setdefault(name, {})
 
 
 def file_hash(path: Path) -> str | None:
     """sha256 of a file's bytes; None when it does not exist (absence is recorded too). Within a
-    build, a file whose size, modification time and inode are unchanged is hashed once."""
+    build (build_scope()), a file whose size, modification time, inode and change time are
+    unchanged is hashed once."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    known = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    if known in _HASHES:
-        return _HASHES[known]
+    memo = per_build("file-hashes")
+    known = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+    if known in memo:
+        return memo[known]
     digest = _hash(path)
     if digest is not None:
-        _HASHES[known] = digest
+        memo[known] = digest
     return digest
 
 

@@ -2,7 +2,9 @@
 entries, dates), where each output goes (AtomicOutputs), the print stage and its Edition once laid
 out, the downloads a site offers, and the report. Every output is a function over it with one
 signature, `render(book, session) -> list[Path]` (epub/output.py, print/output.py, web/output.py),
-called in turn by build.py."""
+called in turn by build.py. The book it holds is frozen (book/model.py): what the stages compute is
+held here, never written into the Book; what a build only remembers while it runs is in its build
+scope (cache.build_scope). See docs/architecture.md, "State"."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from anthology.outputs import AtomicOutputs
 
 @dataclass
 class Session:
-    book: Any
+    book: Any  # the loaded Book with the index's marks (text/index.mark returns it): frozen, as loaded
     env: Any  # the templates' Jinja environment (templating.environment)
     outputs: AtomicOutputs
     formats: list[str]  # asked for
@@ -28,7 +30,7 @@ class Session:
     progress: Callable[[str], None]
     epoch: int  # SOURCE_DATE_EPOCH or the fixed default (epoch.py)
     printing: Any = None  # print/edition.Printing: the worker pool and the cover's future
-    entries: list = field(default_factory=list)  # the index's marks (text/index.mark)
+    entries: list = field(default_factory=list)  # the index's entries (text/index.mark)
     edition: Any = None  # print/edition.Edition, once laid out
     warnings: list[Problem] = field(default_factory=list)
     offered: list = field(default_factory=list)  # web/downloads.Download, for the site

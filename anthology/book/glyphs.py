@@ -10,11 +10,12 @@ custom property `--anthology-script-fonts` that the tool's font stacks end with.
 from __future__ import annotations
 
 import re
+import os
 import shutil
 import subprocess
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from anthology.resources import TOOL_ROOT
@@ -61,7 +62,7 @@ class Font:
         return self.files[0][1]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Survey:
     """What the print edition needs beyond the stylesheets' fonts, and what nothing covers."""
 
@@ -82,10 +83,31 @@ def declared_fonts(stylesheet: Path) -> list[tuple[str, Path]]:
     return fonts
 
 
-@lru_cache(maxsize=64)
+_CMAPS: OrderedDict[tuple, frozenset[int]] = OrderedDict()  # (path, number, stat) -> its characters
+_CMAPS_KEPT = 64
+
+
 def _cmap(path: Path, number: int = 0) -> frozenset[int]:
     """The characters a font file has glyphs for; read with fontTools once per font file, then kept
-    in the build cache (keyed by the file's content)."""
+    in the build cache (keyed by the file's content) and in this process, keyed by the file's stat
+    (size, modification time, inode, change time): a font replaced while `anthology serve` runs is
+    read again, never its old characters."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        stat = None
+    known = (str(path), number, stat and (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns))
+    if known in _CMAPS:
+        _CMAPS.move_to_end(known)
+        return _CMAPS[known]
+    found = _read_cmap(path, number)
+    _CMAPS[known] = found
+    while len(_CMAPS) > _CMAPS_KEPT:
+        _CMAPS.popitem(last=False)
+    return found
+
+
+def _read_cmap(path: Path, number: int) -> frozenset[int]:
     from anthology import cache
 
     request = cache.key("cmap", cache.file_hash(path), number)
@@ -176,13 +198,13 @@ def survey(texts: dict[Path, str], stylesheets: list[Path]) -> Survey:
     chars = {c for c in chars if ord(c) >= 128 and _needs_glyph(c)}
     covered, families = coverage(stylesheets)
     rest = {c for c in chars if ord(c) not in covered}
-    result = Survey()
     if not rest:
-        return result
+        return Survey()
+    added: list[Font] = []
     for font in _tool_fonts():
         got = {c for c in rest if ord(c) in _cmap(font.file)}
         if got:
-            result.added.append(font)
+            added.append(font)
             rest -= got
         if not rest:
             break
@@ -200,15 +222,12 @@ def survey(texts: dict[Path, str], stylesheets: list[Path]) -> Survey:
                 continue
             got = {c for c in rest if ord(c) in cmap}
             if got:
-                if all(f.family != family for f in result.added):
-                    result.added.append(Font(family, (("normal", path),), "system", index))
+                if all(f.family != family for f in added):
+                    added.append(Font(family, (("normal", path),), "system", index))
                 rest -= got
                 break
-    result.scripts = _who_sets(chars, covered, families, result.added)
-    if rest:
-        result.missing_count = len(rest)
-        result.missing = _places(texts, rest)
-    return result
+    return Survey(added, _who_sets(chars, covered, families, added),
+                  _places(texts, rest) if rest else [], len(rest))
 
 
 def _who_sets(chars: set[str], covered: frozenset[int], families: list[str], added: list[Font]):
@@ -295,7 +314,7 @@ def problems(book, level: str) -> list:
     """A Problem for each line (the first MAX_PLACES) with characters no font of the print edition has."""
     from anthology.errors import Problem
 
-    found = getattr(book, "glyphs", None)
+    found = book.glyphs
     if found is None or not found.missing:
         return []
     root = Path(book.root).resolve()
@@ -328,5 +347,5 @@ def print_problems(book, formats) -> list:
     asked = [f for f in formats if f in PRINT_FORMATS]
     if asked and (errors := problems(book, "error")):
         raise BookError(errors)
-    line = report_line(getattr(book, "glyphs", None))
+    line = report_line(book.glyphs)
     return [Problem("PDF", None, line, "FONTS", "info")] if line and (asked or "site" in formats) else []

@@ -28,11 +28,11 @@ def problems(path: Path) -> list[str]:
         stat = path.stat()
     except OSError as exc:
         return [f"cannot be read ({exc.strerror})"]
-    return list(_problems(path, stat.st_mtime_ns, stat.st_size))
+    return list(_problems(path, stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns))  # by the file's stat
 
 
 @functools.lru_cache(maxsize=1024)
-def _problems(path: Path, _mtime: int, _size: int) -> tuple[str, ...]:
+def _problems(path: Path, _mtime: int, _size: int, _inode: int, _changed: int) -> tuple[str, ...]:
     if path.suffix.lower() == ".svg":
         return tuple(_svg_problems(path))
     return tuple(_raster_problems(path))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 from anthology.book import glyphs
 from anthology.book import images
@@ -40,8 +42,8 @@ def load_book(manifest: Path) -> Book:
     manifest = Path(manifest).absolute()
     root = manifest.parent
     problems = Problems(root)
-    loader = _Loader(root, manifest, problems)
-    with markup.remembered_conversions():
+    with markup.remembered_conversions() as conversions:
+        loader = _Loader(root, manifest, problems, conversions)
         book = loader.load()
     loader.check_anchor_links(book)
     if book is not None:
@@ -56,18 +58,18 @@ def load_book(manifest: Path) -> Book:
     if book is not None:
         # which fonts the print edition adds for other scripts, and what none covers: a problem of the
         # print edition only (build.py), never of the EPUB or the site
-        book.glyphs = glyphs.survey(loader.texts, styles.sheets(root, book.styles))
+        book = dataclasses.replace(book, glyphs=glyphs.survey(loader.texts, styles.sheets(root, book.styles)))
         problems.warnings += glyphs.problems(book, "warning")
     problems.raise_if_any()
     assert book is not None, "the loader returns no book only after reporting a problem"
-    book.sources = list(loader.texts)
-    book.warnings = problems.warnings
-    return book
+    # the Book is frozen (book/model.py): what was learnt while checking it is given as it is made
+    return dataclasses.replace(book, sources=list(loader.texts), warnings=problems.warnings)
 
 
 class _Loader:
-    def __init__(self, root: Path, manifest: Path, problems: Problems):
+    def __init__(self, root: Path, manifest: Path, problems: Problems, conversions: markup.Conversions | None = None):
         self.root, self.manifest, self.problems = root, manifest, problems
+        self.conversions = conversions  # Markdown conversions remembered between builds (text/markup.py)
         self.piece_ids: dict[Path, str] = {}
         self.texts: dict[Path, str] = {}  # every source text read, for the glyph check
         self.language = "en"  # the book's, once the manifest is read
@@ -291,13 +293,10 @@ class _Loader:
         if "intro" in meta:
             path = self.path(meta["intro"], self.manifest.parent, self.manifest, item.line_of("intro"), "the chapter intro")
             intro = self.markdown_file(path, chapter_id) if path else None
-        chapter = Chapter(id=chapter_id, title=meta.get("title", "Untitled"), intro=intro, pieces=[])
-        for path, piece_id, overrides in piece_plans:
-            piece = self.piece(path, piece_id, overrides)
-            if piece:
-                piece.chapter = chapter
-                chapter.pieces.append(piece)
-        return chapter
+        pieces = [self.piece(path, piece_id, overrides) for path, piece_id, overrides in piece_plans]
+        # the chapter claims its pieces as it is made (Chapter.__post_init__ sets each piece's chapter)
+        return Chapter(id=chapter_id, title=meta.get("title", "Untitled"), intro=intro,
+                       pieces=[piece for piece in pieces if piece])
 
     def piece(self, path: Path, piece_id: str, overrides: LineDict) -> Piece | None:
         text = self.read(path)
@@ -341,9 +340,9 @@ class _Loader:
             return (self.manifest, overrides.line_of(key)) if key in overrides else (path, data.line_of(key))
 
         if original is not None:
-            piece.original = self.original(piece, original, where("original"), (body, body_line))
-            if piece.original is not None:
-                piece.parallel = parallel or self.parallel
+            found = self.original(piece, original, where("original"), (body, body_line))
+            if found is not None:
+                piece = dataclasses.replace(piece, original=found, parallel=parallel or self.parallel)
         elif parallel is not None and parallel != "off":
             self.report(*where("parallel"), f"'parallel: {parallel}' needs the piece's original: add original: "
                                             "FILE.md (and original_language:), or remove parallel:")
@@ -422,7 +421,7 @@ class _Loader:
             report=lambda line, message: self.report(path, line, message),
             piece_for=lambda p: self.piece_ids.get(Path(p).resolve()), kind=kind,
             warn=lambda line, message: self.problems.warn(path, line, message, "ALT-TODO"),
-            series=self.series,
+            series=self.series, conversions=self.conversions,
         )
         return markup.render(text, ctx)
 
@@ -464,9 +463,10 @@ class _Loader:
         return Labels(language, overrides)
 
     def print_settings(self, data) -> PrintSettings:
-        settings = PrintSettings()
         if not isinstance(data, LineDict):
-            return settings
+            return PrintSettings()
+        # the settings are gathered on a draft, then frozen (book/model.py): PrintSettings(**draft)
+        settings = SimpleNamespace(**{f.name: getattr(PrintSettings(), f.name) for f in dataclasses.fields(PrintSettings)})
         meta = self.fields(data, schema.PRINT, self.manifest, "print:")
 
         def trim(v) -> None:
@@ -515,7 +515,7 @@ class _Loader:
                 self.report(self.manifest, data.line_of(where),
                             f"print: trim: {preset.service} does not print {settings.trim_name} "
                             f"({width:.2f} × {height:.2f} in); it prints {preset.describe_trims()}")
-        return settings
+        return PrintSettings(**vars(settings))
 
 
 def unused_index_terms(book: Book) -> list[IndexTerm]:

@@ -1,15 +1,26 @@
-"""Book / Chapter / Piece: the one validated object every renderer consumes."""
+"""Book / Chapter / Piece: the one validated object every renderer consumes.
+
+Immutable once `load_book` returns: every class here is a frozen dataclass, so assigning to a field
+of a loaded Book, chapter, piece or fragment raises `dataclasses.FrozenInstanceError`. What later
+stages compute is a new value, never written into the Book: the index's marks are a marked copy
+(`text/index.mark` returns it with the entries, the build's Session holds both). The one link
+made after construction, a piece's `chapter`, is set by `Chapter.__post_init__` while the chapter
+is made. Pickling (the Book is sent to the layout workers) does not go through `__setattr__`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from anthology.book.labels import Labels
 
+if TYPE_CHECKING:
+    from anthology.book.glyphs import Survey
 
-@dataclass
+
+@dataclass(frozen=True)
 class Fragment:
     """A piece of Markdown turned into HTML: body without notes, notes apart, images used."""
 
@@ -22,7 +33,7 @@ class Fragment:
     chunk_lines: list[int] = field(default_factory=list)  # source line of each aligned chunk (parallel text)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Original:
     """The text a piece was translated from, set beside it (text/parallel.py)."""
 
@@ -33,7 +44,7 @@ class Original:
     title: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Piece:
     id: str
     path: Path
@@ -51,33 +62,39 @@ class Piece:
     body: Fragment | None = None
     original: Original | None = None
     parallel: str = "off"  # facing | columns | after | off (always off without an original)
-    chapter: Chapter | None = None
+    chapter: Chapter | None = field(default=None, compare=False)  # set by the Chapter (not compared: a cycle)
 
     @property
     def file_name(self) -> str:
         return f"{self.id}.xhtml"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Chapter:
     id: str
     title: str
     intro: Fragment | None
     pieces: list[Piece]
 
+    def __post_init__(self) -> None:
+        # the chapter claims its pieces as it is made (a frozen piece's one late link): a chapter made
+        # again (dataclasses.replace) is given new pieces too, as text/index.mark does
+        for piece in self.pieces:
+            object.__setattr__(piece, "chapter", self)
+
     @property
     def file_name(self) -> str:
         return f"{self.id}.xhtml"
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndexTerm:
     term: str
     forms: list[str]
     line: int | None = None  # its line in the manifest
 
 
-@dataclass
+@dataclass(frozen=True)
 class PrintSettings:
     trim: tuple[float, float] = (419.53, 595.28)  # points; A5
     trim_name: str = "A5"
@@ -97,7 +114,7 @@ class PrintSettings:
     output_intent: object = None  # book.profiles.OutputIntent of a PDF/X
 
 
-@dataclass
+@dataclass(frozen=True)
 class Book:
     root: Path
     manifest: Path
@@ -121,7 +138,7 @@ class Book:
     lines: dict[str, int] = field(default_factory=dict)  # manifest line of each key ("cover", "print.trim")
     warnings: list = field(default_factory=list)  # Problems that do not stop the build (an alt text still TODO)
     styles: str = "add"  # the book's styles/book.css adds to the tool's, or "replace"s it (book/styles.py)
-    glyphs: object = None  # book/glyphs.Survey: the print edition's fonts for other scripts, what none covers
+    glyphs: "Survey | None" = None  # the print edition's fonts for other scripts, what none covers (load_book)
 
     @property
     def direction(self) -> str:

@@ -21,7 +21,7 @@ from typing import IO
 
 import jinja2
 
-from anthology import settings
+from anthology import cache, settings
 from anthology.book.manifest import load_book
 from anthology.book.model import Book
 from anthology.errors import BookError, Problem
@@ -123,9 +123,10 @@ class Preview:
     def write_pages(self, what: str) -> bool:
         started = time.perf_counter()
         try:
-            book = load_book(self.manifest)
-            self.inputs.update(book)
-            changed = self._write_site(book)
+            with cache.build_scope():  # each rebuild of the pages is a build of its own (cache.py)
+                book = load_book(self.manifest)
+                self.inputs.update(book)
+                changed = self._write_site(book)
         except BookError as exc:
             self.inputs.update(None)
             self.failed(exc.problems)

@@ -33,7 +33,6 @@ from anthology.print.layout.breaks import _count, _text_boxes  # the page list's
 from anthology.text import fragments, markup, parallel
 
 SLACK = 16.0  # points kept free on a page of several chunks (collapsing margins, a note's separator)
-_MEASURED: dict[str, dict] = {}  # measure HTML's hash -> its measures (a build lays a book out several times)
 
 
 @dataclass
@@ -145,10 +144,13 @@ def measure(book, piece, sides: dict[str, list[str]], page_rules: str) -> tuple[
             f'<link rel="stylesheet" href="{escape(stylesheet)}"><style>{page_rules}\n'
             '.facing-measure { break-before: page; }</style></head><body class="print">'
             f'<section class="piece piece-{piece.kind} parallel-facing">{"".join(parts)}</section></body></html>')
+    from anthology import cache
+
     key = hashlib.sha256(html.encode()).hexdigest()
-    if key not in _MEASURED:
-        _MEASURED[key] = _cached(book, key, html, {side: len(sides[side]) for side in "ot"})
-    found = _MEASURED[key]
+    measured = cache.per_build("facing-measures")  # (the stylesheet's fonts may change between builds)
+    if key not in measured:
+        measured[key] = _cached(book, key, html, {side: len(sides[side]) for side in "ot"})
+    found = measured[key]
     return {side: [Chunk(**data) for data in found[side]] for side in "ot"}, found["height"]
 
 

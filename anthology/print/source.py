@@ -12,7 +12,7 @@ from markupsafe import Markup
 from anthology.book.model import Book
 from anthology.text import fragments, parallel
 
-_RECORDERS: list[set[Path]] = []  # open recording_fetches() sets
+_RECORDERS: list[set[Path]] = []  # open recording_fetches() sets (process-wide: why it is safe, docs/architecture.md#state)
 
 
 @contextmanager
@@ -85,7 +85,7 @@ def stylesheet_url(book) -> str:
 
     from anthology.book import glyphs, styles
 
-    fonts_css = glyphs.fonts_css(getattr(book, "glyphs", None))
+    fonts_css = glyphs.fonts_css(book.glyphs)
     single = styles.print_single(book, fonts_css)
     if single is not None:
         return single.as_uri()

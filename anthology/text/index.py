@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -39,10 +39,13 @@ class Entry:
         return self.pages if self.pages is not None else self.occurrences
 
 
-def mark(book: Book) -> list[Entry]:
-    """Wrap every occurrence of an index term in <span class="ix" id=…>; return the entries."""
+def mark(book: Book) -> tuple[Book, list[Entry]]:
+    """The book with every occurrence of an index term wrapped in <span class="ix" id=…>, and the
+    entries. The loaded book is not changed (it is frozen, book/model.py): the marked one is a copy
+    whose texts differ, which the build's Session holds (the same loaded book marks the same way
+    every time)."""
     if not book.index:
-        return []
+        return book, []
     entries = {term.term: Entry(term.term) for term in book.index}
     form_to_term: dict[str, str] = {}
     for term in book.index:
@@ -50,18 +53,8 @@ def mark(book: Book) -> list[Entry]:
             form_to_term.setdefault(form, term.term)
     forms = sorted(form_to_term, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
-    targets: list[tuple[Fragment, str, str]] = []
-    if book.preface:
-        targets.append((book.preface, "preface", "preface.xhtml"))
-    for chapter in book.chapters:
-        if chapter.intro:
-            targets.append((chapter.intro, chapter.id, chapter.file_name))
-        for piece in chapter.pieces:
-            if piece.body is not None:  # read (a loaded book's pieces all are)
-                targets.append((piece.body, piece.id, piece.file_name))
-            if piece.original is not None and piece.parallel != "off":  # either side of parallel text
-                targets.append((piece.original.body, f"{piece.id}_original", piece.file_name))
-    for fragment, prefix, file in targets:
+
+    def marked(fragment: Fragment, prefix: str, file: str) -> Fragment:
         counter = [0]
 
         def anchor_for(form: str, counter: list[int] = counter, prefix: str = prefix, file: str = file) -> str:
@@ -70,13 +63,28 @@ def mark(book: Book) -> list[Entry]:
             entries[form_to_term[form]].occurrences.append(Locator(anchor, file))
             return anchor
 
-        fragment.html = _mark_html(fragment.html, pattern, anchor_for)
-        fragment.notes = [(n, _mark_html(html, pattern, anchor_for)) for n, html in fragment.notes]
+        return replace(fragment, html=_mark_html(fragment.html, pattern, anchor_for),
+                       notes=[(n, _mark_html(html, pattern, anchor_for)) for n, html in fragment.notes])
+
+    # in reading order (the anchors' numbers and the occurrences' order): the preface, then each
+    # chapter's intro and pieces, either side of parallel text
+    preface = marked(book.preface, "preface", "preface.xhtml") if book.preface else book.preface
+    chapters = []
+    for chapter in book.chapters:
+        intro = marked(chapter.intro, chapter.id, chapter.file_name) if chapter.intro else chapter.intro
+        pieces = []
+        for piece in chapter.pieces:
+            body = marked(piece.body, piece.id, piece.file_name) if piece.body is not None else None
+            original = piece.original
+            if original is not None and piece.parallel != "off":
+                original = replace(original, body=marked(original.body, f"{piece.id}_original", piece.file_name))
+            pieces.append(replace(piece, body=body, original=original))
+        chapters.append(replace(chapter, intro=intro, pieces=pieces))  # (the new chapter claims its new pieces)
     result = []
-    for name, letter in collation.order(list(entries), book.language):  # the same order in every edition
-        entries[name].letter = letter
-        result.append(entries[name])
-    return [e for e in result if e.occurrences]
+    for term, letter in collation.order(list(entries), book.language):  # the same order in every edition
+        entries[term].letter = letter
+        result.append(entries[term])
+    return replace(book, preface=preface, chapters=chapters), [e for e in result if e.occurrences]
 
 
 def _mark_html(html: str, pattern, anchor_for) -> str:

@@ -6,7 +6,7 @@ import functools
 import re
 from contextlib import contextmanager
 from html import escape
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
@@ -47,6 +47,7 @@ class Context:
     # ^ a link to an anchor (line, as written, the id prefix of the text it points into, the anchor),
     #   checked once every text of the book is read
     series: dict[str, str] | None = None  # "tn"/"ed" -> the label printed with such a note ("Trans.")
+    conversions: Conversions | None = None  # the reading's remembered conversions (remembered_conversions())
 
 
 def _converter() -> markdown.Markdown:
@@ -71,7 +72,7 @@ def render(text: str, ctx: Context) -> Fragment:
     source = _lyrics_to_markdown(text) if ctx.kind == "lyrics" else _marker_lists(text)
     source = _chunk_fences(source, ctx)
     try:
-        body = _convert(source)
+        body = _convert(source, ctx.conversions)
     except RecursionError:
         ctx.report(ctx.first_line, "the text nests too deeply for the Markdown converter (quotes, lists or "
                                    "emphasis inside each other): simplify it")
@@ -148,43 +149,48 @@ def _serialize(root) -> str:
     return "".join(parts)
 
 
-_CONVERTED: dict[str, str] = {}  # sha256 of a Markdown source -> its HTML, from the build cache
-_USED: dict[str, str] = {}  # what this reading of a book converted or took from there
+@dataclass
+class Conversions:
+    """One reading of a book (remembered_conversions()): the Markdown conversions of earlier builds
+    (sha256 of a source -> its HTML, from the build cache), and what this reading converted or took
+    from there (stored afterwards)."""
+
+    known: dict[str, str] = field(default_factory=dict)
+    used: dict[str, str] = field(default_factory=dict)
 
 
-def _convert(source: str) -> str:
+def _convert(source: str, conversions: Conversions | None = None) -> str:
     """Python-Markdown's HTML for a text (a pure function of the text, which remembered_conversions()
     keeps between builds: an edit converts the edited piece only)."""
+    if conversions is None:
+        _MD.reset()
+        return _MD.convert(source)
     import hashlib
 
     key = hashlib.sha256(source.encode()).hexdigest()
-    body = _CONVERTED.get(key)
+    body = conversions.known.get(key)
     if body is None:
         _MD.reset()
         body = _MD.convert(source)
-    _USED[key] = body
+    conversions.used[key] = body
     return body
 
 
 @contextmanager
 def remembered_conversions():
-    """While a book is read: conversions of earlier builds are taken from the build cache, and this
-    book's are stored there afterwards (only this book's: the entry does not grow with edits)."""
+    """While a book is read (give what it yields to each Context): conversions of earlier builds are
+    taken from the build cache, and this book's are stored there afterwards (only this book's: the
+    entry does not grow with edits)."""
     from anthology import cache
 
     entry_key = cache.key("markdown-conversions")
     entry = cache.lookup(entry_key)
-    _CONVERTED.clear()
-    _USED.clear()
+    conversions = Conversions()
     if entry is not None and isinstance(entry.data.get("html"), dict):
-        _CONVERTED.update(entry.data["html"])
-    try:
-        yield
-        if _USED and _USED.keys() != _CONVERTED.keys():
-            cache.store(entry_key, [], {}, {"html": dict(_USED)}, prune_now=False)
-    finally:
-        _CONVERTED.clear()
-        _USED.clear()
+        conversions.known.update(entry.data["html"])
+    yield conversions
+    if conversions.used and conversions.used.keys() != conversions.known.keys():
+        cache.store(entry_key, [], {}, {"html": dict(conversions.used)}, prune_now=False)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -50,7 +50,7 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
     """Write the site into out_dir (created if needed); return the files written.
 
     index_entries: index.for_epub(...) of the marked book (marked and unpaged here when not given:
-    pass them for a book that index.mark() has already been run on). cover_png: the generated
+    pass them with the book index.mark() returned). cover_png: the generated
     cover when the build has rendered it already.
     """
     from anthology.print.covers import cover as covers
@@ -60,8 +60,9 @@ def write_site(book: Book, out_dir: Path, downloads: list[dl.Download], *, env=N
     epoch = _epoch() if epoch is None else epoch
     updated = dt.datetime.fromtimestamp(epoch, dt.UTC)
     build_date = build_date or updated.date()
-    if index_entries is None:
-        index_entries = index.for_epub(index.mark(book))
+    if index_entries is None:  # (the loaded book is frozen: the marked copy is written)
+        book, entries = index.mark(book)
+        index_entries = index.for_epub(entries)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
-_CACHE: dict[tuple[str, int, int], tuple[bytes, str]] = {}
+_CACHE: dict[tuple[str, int, int, int, int], tuple[bytes, str]] = {}  # by the file's stat
 
 
 def luma(red: int, green: int, blue: int) -> int:
@@ -23,7 +23,7 @@ def image(path: Path) -> tuple[bytes, str]:
     from PIL import Image
 
     stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    key = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)  # a changed file is converted again
     if key not in _CACHE:
         with Image.open(path) as source:
             source.load()

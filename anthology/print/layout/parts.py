@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import re
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -276,8 +277,27 @@ class _Sheet:
     fetched: list
 
 
-_SHEETS: dict[tuple[str, bool], _Sheet | None] = {}  # in each worker: the book's stylesheet, parsed once
-# (None: it stays linked, refused, unreadable or with `!important`)
+# In each process (a worker, or the build's own for facing pages): the book's stylesheet, parsed once,
+# by (URL, grayscale) -- a data: URL holds the text itself -- with the stat of every file parsing it
+# read (the stylesheet's file, its imports, its fonts): a file changed since, in a long-lived process
+# (`anthology serve`, or a worker forked from it), is parsed again, never served stale.
+_SHEETS: dict[tuple[str, bool], tuple[tuple, _Sheet | None]] = {}
+
+
+def _stamps(paths) -> tuple:
+    """(path, size, modification time, inode, change time) of each file; None where it is gone."""
+    found = []
+    for path in sorted({str(p) for p in paths}):
+        try:
+            stat = os.stat(path)
+            found.append((path, stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns))
+        except OSError:
+            found.append((path, None))
+    return tuple(found)
+
+
+def _still_fresh(stamps: tuple) -> bool:
+    return _stamps(stamp[0] for stamp in stamps) == stamps
 
 
 def _without_stylesheet(book, html: str) -> tuple[str, _Sheet | None]:
@@ -293,7 +313,7 @@ def _without_stylesheet(book, html: str) -> tuple[str, _Sheet | None]:
         return html, None
     url = match.group(1)
     key = (url, book.print.grayscale)
-    if key not in _SHEETS:
+    if key not in _SHEETS or not _still_fresh(_SHEETS[key][0]):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
@@ -309,11 +329,12 @@ def _without_stylesheet(book, html: str) -> tuple[str, _Sheet | None]:
             except Exception:  # noqa: BLE001 - refused or unreadable: the link stays, as for the whole book
                 text = None
             if text is None or "!important" in text:
-                _SHEETS[key] = None
+                parsed = None
             else:
                 sheet = weasyprint.CSS(url=url, font_config=font_config, url_fetcher=fetcher)
-                _SHEETS[key] = _Sheet(font_config, sheet, list(warnings), sorted(fetched))
-    shared = _SHEETS[key]
+                parsed = _Sheet(font_config, sheet, list(warnings), sorted(fetched))
+        _SHEETS[key] = (_stamps(fetched), parsed)
+    shared = _SHEETS[key][1]
     if shared is None:
         return html, None
     return html[:match.start()] + html[match.end():], shared

@@ -24,6 +24,7 @@ serves the converted files, as for the grayscale edition).
 from __future__ import annotations
 
 import io
+import os
 import re
 from functools import cached_property
 from pathlib import Path
@@ -326,9 +327,17 @@ _PRESSES: dict[tuple, Press] = {}
 
 
 def for_book(book) -> Press:
-    """The conversions for the book's output intent and PDF/X variant (one per build process, so that
-    each image is converted once)."""
-    key = (str(book.print.output_intent.path), book.print.pdf_x, book.print.grayscale)
+    """The conversions for the book's output intent and PDF/X variant (one per process, so that each
+    image is converted once; keyed by the profile file's stat, so a profile replaced meanwhile is read
+    again). One per process, not per build: the soft proof's PNGs embed the sRGB profile LittleCMS
+    makes, dated when it is made, so two builds in one process write the same proof only with one."""
+    path = book.print.output_intent.path
+    try:
+        stat = os.stat(path)
+        stamp: tuple = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+    except OSError:
+        stamp = ()
+    key = (str(path), stamp, book.print.pdf_x, book.print.grayscale)
     if key not in _PRESSES:
-        _PRESSES[key] = Press(book.print.output_intent.path, book.print.pdf_x, grey=book.print.grayscale)
+        _PRESSES[key] = Press(path, book.print.pdf_x, grey=book.print.grayscale)
     return _PRESSES[key]

@@ -45,12 +45,12 @@ def _book(folder):
 
 def _lay_out(manifest, target, units: bool):
     with settings.using(settings.Settings(units=units, cache=False)):
-        book = load_book(manifest)
+        book, entries = index.mark(load_book(manifest))
         env = templating.environment(book)
         printing = Printing.start(manifest, target.parent, ["pdf"])
         try:
             assert (printing.pool is not None) == units
-            edition = printing.lay_out(book, env, index.mark(book), dt.date(2026, 12, 1), target, lambda message: None)
+            edition = printing.lay_out(book, env, entries, dt.date(2026, 12, 1), target, lambda message: None)
             edition.write_pdf(target)
         finally:
             printing.close()
