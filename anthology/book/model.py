@@ -138,7 +138,7 @@ class Book:
     lines: dict[str, int] = field(default_factory=dict)  # manifest line of each key ("cover", "print.trim")
     warnings: list = field(default_factory=list)  # Problems that do not stop the build (an alt text still TODO)
     styles: str = "add"  # the book's styles/book.css adds to the tool's, or "replace"s it (book/styles.py)
-    glyphs: "Survey | None" = None  # the print edition's fonts for other scripts, what none covers (load_book)
+    glyphs: Survey | None = None  # the print edition's fonts for other scripts, what none covers (load_book)
 
     @property
     def direction(self) -> str:

@@ -81,9 +81,9 @@ def mark(book: Book) -> tuple[Book, list[Entry]]:
             pieces.append(replace(piece, body=body, original=original))
         chapters.append(replace(chapter, intro=intro, pieces=pieces))  # (the new chapter claims its new pieces)
     result = []
-    for term, letter in collation.order(list(entries), book.language):  # the same order in every edition
-        entries[term].letter = letter
-        result.append(entries[term])
+    for name, letter in collation.order(list(entries), book.language):  # the same order in every edition
+        entries[name].letter = letter
+        result.append(entries[name])
     return replace(book, preface=preface, chapters=chapters), [e for e in result if e.occurrences]
 
 

@@ -286,7 +286,7 @@ _SHEETS: dict[tuple[str, bool], tuple[tuple, _Sheet | None]] = {}
 
 def _stamps(paths) -> tuple:
     """(path, size, modification time, inode, change time) of each file; None where it is gone."""
-    found = []
+    found: list[tuple] = []
     for path in sorted({str(p) for p in paths}):
         try:
             stat = os.stat(path)
