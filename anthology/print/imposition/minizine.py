@@ -46,5 +46,5 @@ def build(book: Book, env, wanted: str, outputs) -> list[str]:
     source = outputs.scratch(f"{book.output}-{piece.id}-minizine-source.pdf")
     document.write_pdf(source)
     zine.impose_minizine(source, outputs.temp_for(f"{book.output}-{piece.id}-minizine.pdf"),
-                         marks=book.print.marks)
+                         marks=book.print.marks, direction=book.direction)
     return layout.warnings + [f"resource refused: {url}" for url in layout.refused]

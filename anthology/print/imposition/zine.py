@@ -409,6 +409,8 @@ def impose_booklet(
 
 # The mini-zine layout, cell by cell: top row left to right (upside down), bottom row.
 MINIZINE_CELLS: tuple[int, ...] = (5, 4, 3, 2, 6, 7, 8, 1)
+#: bound on the right (a book read right to left): every row mirrored, the front cover bottom left
+MINIZINE_CELLS_RTL: tuple[int, ...] = (2, 3, 4, 5, 1, 8, 7, 6)
 
 
 def impose_minizine(
@@ -417,6 +419,7 @@ def impose_minizine(
     *,
     sheet: tuple[float, float] | None = None,
     marks: bool = False,
+    direction: str = "ltr",
 ) -> ImpositionReport:
     """Impose up to eight pages of ``src`` as a one-sheet fold-and-cut mini-zine.
 
@@ -433,6 +436,10 @@ def impose_minizine(
     Fewer than eight pages are padded with blanks before the back cover (page 8), so page 8
     is always the last page of the source; a one-page source is just a cover.  More than
     eight pages raise ``ValueError``.
+
+    ``direction="rtl"`` (a book in Hebrew, Arabic, Persian): each row mirrored, ``2 3 4 5`` above
+    and ``1 8 7 6`` below, so that the same folds give a booklet bound on the right, its front
+    cover on top and its pages turning leftwards.
 
     Print single-sided (``sheet`` default: :func:`sheet_for_trim` with ``minizine=True``,
     A7 -> A4).  To fold:
@@ -452,6 +459,8 @@ def impose_minizine(
     hinge on the line where the outer columns meet the middle ones, and each printed spread
     is two neighbouring cells on one layer: 2|3, 4|5, 6|7, with 8|1 wrapping round as covers.
     """
+    if direction not in ("ltr", "rtl"):
+        raise ValueError(f"direction must be ltr or rtl, not {direction}")
     out = pikepdf.new()
     source = _Source(Path(src), out)
     n = len(source)
@@ -471,7 +480,7 @@ def impose_minizine(
 
     # Blanks go before the back cover (position 8); a one-page source is only a cover.
     seq: list[int | None] = [1] + [None] * 7 if n == 1 else [*range(1, n), *[None] * (8 - n), n]
-    cells = tuple(seq[pos - 1] for pos in MINIZINE_CELLS)
+    cells = tuple(seq[pos - 1] for pos in (MINIZINE_CELLS_RTL if direction == "rtl" else MINIZINE_CELLS))
 
     sheet_page = out.add_blank_page(page_size=(W, H))
     operations: list = []

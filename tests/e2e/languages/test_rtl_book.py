@@ -173,6 +173,24 @@ def test_the_zine_folds_for_binding_on_the_right(hebrew):
     assert booklet_sides(8, direction="rtl")[0][0] == (1, 8)
 
 
+def test_the_mini_zine_is_imposed_for_binding_on_the_right(hebrew, tmp_path):
+    """The piece's cover (its dark ground) in the lower left cell, where a left-to-right mini-zine has
+    it lower right; its first text page upside down in the upper left."""
+    run = run_cli("build", hebrew.parent / "book" / "book.yaml", "--out", tmp_path, "--format", "minizine",
+                  "--piece", "sea")
+    assert run.code == 0, run.err
+    sheet = pypdfium2.PdfDocument(tmp_path / "shirim-sea-minizine.pdf")[0].render(scale=20 / 72).to_pil().convert("L")
+    width, height = sheet.size
+
+    def ink(col: int, row: int) -> float:  # 0 white … 255 black, the cell's mean
+        cell = sheet.crop((col * width // 4, row * height // 2, (col + 1) * width // 4, (row + 1) * height // 2))
+        return 255 - sum(cell.getdata()) / (cell.width * cell.height)
+
+    assert ink(0, 1) > 100, "the front cover is not in the lower left cell"
+    assert max(ink(col, 1) for col in (1, 2, 3)) < 40 and ink(0, 0) > 2  # text pages, lighter
+    assert ink(3, 1) < 40  # where a left-to-right mini-zine puts its cover
+
+
 def test_the_cover_wraps_front_panel_is_on_the_left(hebrew):
     from anthology.print.covers.wrap import Geometry
 

@@ -384,6 +384,33 @@ def test_minizine_cells(tmp_path, a7_book, n, expected):
     assert report.blanks == 8 - n
 
 
+@pytest.mark.parametrize(
+    "n, expected",
+    [
+        (8, [2, 3, 4, 5, 1, 8, 7, 6]),
+        (7, [2, 3, 4, 5, 1, 7, _, 6]),  # blanks still go before the back cover
+        (5, [2, 3, 4, _, 1, 5, _, _]),
+        (1, [_, _, _, _, 1, _, _, _]),
+    ],
+)
+def test_a_right_to_left_minizine_mirrors_every_row(tmp_path, a7_book, n, expected):
+    """Bound on the right: the front cover bottom left, the pages turning leftwards; the top row
+    still upside down, so the same folds and the same cut make the booklet."""
+    out = tmp_path / "mini.pdf"
+    report = impose_minizine(a7_book(n), out, direction="rtl")
+    found = cells(PdfReader(out).pages[0])
+    assert [number for number, _rot in found] == expected
+    for index, (number, rotated) in enumerate(found):
+        if number is not None:
+            assert rotated is (index < 4), f"cell {index}: page {number} rotated={rotated}"
+    assert list(report.sides[0]) == expected
+    ltr = impose_minizine(a7_book(n), tmp_path / "ltr.pdf")
+    for row in (slice(0, 4), slice(4, 8)):  # each row the left-to-right one read backwards
+        assert list(report.sides[0][row]) == list(reversed(ltr.sides[0][row]))
+    with pytest.raises(ValueError, match="direction"):
+        impose_minizine(a7_book(n), tmp_path / "x.pdf", direction="up")
+
+
 def test_minizine_heads_meet_at_the_centre_line(tmp_path, a7_book):
     """Every page's head (where its folio text is) faces the sheet's horizontal centre line;
     top-row pages are turned 180 degrees about their own centre, in their own cell."""
