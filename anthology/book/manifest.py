@@ -75,6 +75,7 @@ class _Loader:
         self.language = "en"  # the book's, once the manifest is read
         self.anchor_links: list[tuple[Path, int, str, str, str]] = []  # (file, line, as written, prefix, anchor)
         self._read: dict[Path, str | None] = {}
+        self._front: dict[Path, tuple | SourceError | None] = {}  # front_matter(), parsed once per file
         self.series: dict[str, str] = {}
         self.parallel = "facing"
 
@@ -119,6 +120,31 @@ class _Loader:
             return self._read[path]
         self._read[path] = self._read_once(path)
         return self._read[path]
+
+    def front_matter(self, path: Path, report: bool = True):
+        """(front, data, body, body_line) of a Markdown file: `front` None when it has no front
+        matter, `data` its YAML with the file's own line numbers (data.line 1); None when the file
+        cannot be read or its YAML is wrong (reported when `report`). Parsed once per file."""
+        if path not in self._front:
+            text = self.read(path)
+            if text is None:
+                self._front[path] = None
+            else:
+                try:
+                    front, body, body_line = split_front_matter(text)
+                    data = parse_yaml(front, first_line=2) if front is not None else None
+                except SourceError as exc:
+                    self._front[path] = exc
+                else:
+                    if isinstance(data, LineDict):
+                        data.line, data.lines = 1, {k: v + 1 for k, v in data.lines.items()}
+                    self._front[path] = (front, data, body, body_line)
+        found = self._front[path]
+        if isinstance(found, SourceError):
+            if report:
+                self.report(path, found.line, found.message)
+            return None
+        return found
 
     def _read_once(self, path: Path) -> str | None:
         manifest = path == self.manifest
@@ -253,14 +279,10 @@ class _Loader:
 
     def front_id(self, path: Path) -> str | None:
         """The id: of a piece's front matter, if it has one (problems are reported when it is read)."""
-        text = self.read(path)
-        if text is None:
+        found = self.front_matter(path, report=False)
+        if found is None:
             return None
-        try:
-            front, _body, _line = split_front_matter(text)
-            data = parse_yaml(front, first_line=2) if front is not None else None
-        except SourceError:
-            return None
+        data = found[1]
         value = data.get("id") if isinstance(data, dict) else None
         return str(value).strip() if isinstance(value, (str, int)) and str(value).strip() else None
 
@@ -299,15 +321,10 @@ class _Loader:
                        pieces=[piece for piece in pieces if piece])
 
     def piece(self, path: Path, piece_id: str, overrides: LineDict) -> Piece | None:
-        text = self.read(path)
-        if text is None:
+        found = self.front_matter(path)
+        if found is None:
             return None
-        try:
-            front, body, body_line = split_front_matter(text)
-            data = parse_yaml(front, first_line=2) if front is not None else None
-        except SourceError as exc:
-            self.report(path, exc.line, exc.message)
-            return None
+        front, data, body, body_line = found
         if front is None:
             self.report(path, 1, "the piece has no front matter: start the file with '---', title: …, '---'")
             data = LineDict()
@@ -318,9 +335,6 @@ class _Loader:
         elif not isinstance(data, LineDict):
             self.report(path, 2, "the front matter must be YAML keys (title: …)")
             return None
-        else:
-            data.line = 1
-            data.lines = {k: v + 1 for k, v in data.lines.items()}
         meta = self.fields(data, schema.PIECE, path, "the front matter")
         override = self.fields(overrides, {k: schema.Key(v.type) for k, v in schema.PIECE.items()},
                                self.manifest, f"the manifest entry for {path.name}")
@@ -364,20 +378,14 @@ class _Loader:
         if path == piece.path or path in self.piece_ids:
             self.report(*where, f"the original '{target}' is a piece of the book: name a file of its own")
             return None
-        text = self.read(path)
-        if text is None:
+        found = self.front_matter(path)
+        if found is None:
             return None
-        try:
-            front, body, body_line = split_front_matter(text)
-            data = parse_yaml(front, first_line=2) if front is not None else None
-        except SourceError as exc:
-            self.report(path, exc.line, exc.message)
-            return None
+        _front, data, body, body_line = found
         title = None
         if data is not None and not isinstance(data, LineDict):
             self.report(path, 2, "the original's front matter must be YAML keys (title: …)")
         elif data is not None:
-            data.line, data.lines = 1, {k: v + 1 for k, v in data.lines.items()}
             title = self.fields(data, schema.ORIGINAL, path, "the original's front matter").get("title")
         fragment = self.markdown_text(body, path, body_line, f"{piece.id}_original", kind=piece.kind,
                                       language=piece.original_language)
