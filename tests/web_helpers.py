@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -11,6 +12,24 @@ import lxml.html
 
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def launched_chromium(timeout_ms: float | None = None):
+    """Debian's chromium (found by checkers.chromium(), which skips or fails with the reason) driven
+    by Playwright, closed at the end."""
+    from playwright.sync_api import sync_playwright
+
+    from checkers import chromium
+
+    executable = chromium()
+    options = {} if timeout_ms is None else {"timeout": timeout_ms}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS, **options)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def html_pages(site: Path) -> list[Path]:

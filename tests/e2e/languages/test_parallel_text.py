@@ -15,8 +15,8 @@ import pytest
 from lxml import etree
 
 from book_helpers import FIXTURES, NS, Epub, copy_fixture, nav_list, run_cli, snapshot
-from checkers import ace_violations, axe_script, chromium, no_violations_message
-from web_helpers import BROWSER_ARGS, broken_links
+from checkers import ace_violations, axe_script, no_violations_message
+from web_helpers import broken_links, launched_chromium
 
 EPOCH = "1700000000"
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -286,17 +286,9 @@ def test_epubcheck_and_ace_find_nothing(built):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium()
     axe_script()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 def _boxes(page):

@@ -22,11 +22,9 @@ from pathlib import Path
 import pytest
 
 from book_helpers import FIXTURES, run_cli
-from checkers import chromium
+from web_helpers import launched_chromium
 
 WAIT = 60  # seconds: the longest any one step may take before the test fails
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 class Served:
@@ -102,15 +100,8 @@ def served(book, tmp_path):
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS, timeout=WAIT * 1000)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched_chromium(timeout_ms=WAIT * 1000) as launched:
+        yield launched
 
 
 def piece_page(site: Path, text: str) -> str:

@@ -10,8 +10,8 @@ import pytest
 from lxml import etree
 
 from book_helpers import REPO, copy_fixture, run_cli, snapshot
-from checkers import axe_script, chromium
-from web_helpers import BROWSER_ARGS, broken_links, html_pages, word_in_one_piece
+from checkers import axe_script
+from web_helpers import broken_links, html_pages, launched_chromium, word_in_one_piece
 
 EPOCH = "1700000000"
 OPDS_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
@@ -52,17 +52,9 @@ def sites(tmp_path_factory):
 
 @pytest.fixture(scope="module")  # one browser for this module; stopped before another module starts its own
 def browser():
-    executable = chromium()
     axe_script()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 def _offline_page(context):
