@@ -176,6 +176,28 @@ def source_paragraphs(body: str, notes: bool = True) -> list[str]:
     return paragraphs
 
 
+def element_text(element) -> str:
+    """An element's text, every run of whitespace one space."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def built_pdf(built):
+    """A shared build's PDF read by pypdf, read once (kept on the Built)."""
+    from pypdf import PdfReader
+
+    if not hasattr(built, "_reader"):
+        built._reader = PdfReader(built.pdf)
+    return built._reader
+
+
+def main_words(built) -> list[list[str]]:
+    """Words of the main text (running head and folio removed) of every page of a shared build's
+    PDF, read once."""
+    if not hasattr(built, "_main_words"):
+        built._main_words = [words(pdf_main_text(page)) for page in built_pdf(built).pages]
+    return built._main_words
+
+
 def words(text: str) -> list[str]:
     """Comparable words: lower case, hyphens (and soft hyphens) ignored, digits apart from letters."""
     text = re.sub(r"(\w)[-\u2010\u00ad]\s*\n\s*(\w)", r"\1\2", text)  # a word hyphenated at line end

@@ -11,20 +11,20 @@ import re
 import pytest
 import yaml
 from lxml import etree
-from pypdf import PdfReader
 
 from book_helpers import (
     EPUB_TYPE,
+    Epub,
     NS,
     REPO,
     XHTML_NS,
-    Epub,
     contains_in_order,
     copy_fixture,
+    element_text,
+    main_words,
     nav_list,
-    pdf_main_text,
-    run_cli,
     resolve_href,
+    run_cli,
     words,
     xhtml_ids,
 )
@@ -38,21 +38,7 @@ def _classes(element) -> list[str]:
     return (element.get("class") or "").split()
 
 
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
-
-def _pdf(built) -> PdfReader:
-    if not hasattr(built, "_reader"):
-        built._reader = PdfReader(built.pdf)
-    return built._reader
-
-
-def _main_words(built) -> list[list[str]]:
-    """Words of the main text (running head and folio removed) of every PDF page, cached."""
-    if not hasattr(built, "_main_words"):
-        built._main_words = [words(pdf_main_text(page)) for page in _pdf(built).pages]
-    return built._main_words
 
 
 # ================================================================= package metadata
@@ -330,8 +316,8 @@ def test_noterefs_and_footnote_asides_link_both_ways_in_the_same_file(builds, na
             assert back is not None and back.tag == f"{XHTML_NS}a"
             assert back.get("role") == "doc-backlink"
             assert back.get("href") == f"#{ref.get('id')}"
-            assert re.match(r"^\d+", _text(back)) and _text(back).rstrip(".") == _text(ref), (href, _text(back))
-            assert len(_text(aside)) > len(_text(back)) + 3  # the note has content
+            assert re.match(r"^\d+", element_text(back)) and element_text(back).rstrip(".") == element_text(ref), (href, element_text(back))
+            assert len(element_text(aside)) > len(element_text(back)) + 3  # the note has content
     assert total >= 2
 
 
@@ -350,8 +336,8 @@ def test_lyrics_carry_song_semantics_stanzas_lines_and_refrain(builds, name, hre
     assert len(stanzas) >= 2
     for stanza in stanzas:
         lines = [s for s in stanza.iter(f"{XHTML_NS}span") if "line" in _classes(s)]
-        assert lines, _text(stanza)
-        in_lines = [w for s in lines for w in _text(s).split()]
+        assert lines, element_text(stanza)
+        in_lines = [w for s in lines for w in element_text(s).split()]
         in_stanza = [w for t in stanza.itertext() for w in t.split()]
         assert in_lines == in_stanza  # every word is in a line
         assert len(stanza.findall(".//x:br", NS)) == len(lines) - 1
@@ -374,7 +360,7 @@ def test_foreign_words_carry_their_language(builds):
     epub = builds("sample").open_epub()
     marked = [(href, el) for href, data in epub.documents().items() for el in etree.fromstring(data).iter()
               if isinstance(el.tag, str) and el.tag != f"{XHTML_NS}html" and el.get("lang")]
-    churka = [el for _, el in marked if _text(el) == "churka"]
+    churka = [el for _, el in marked if element_text(el) == "churka"]
     assert churka
     for el in churka:
         assert el.get("lang") == "ru-Latn"
@@ -395,21 +381,21 @@ def test_index_locators_are_the_print_pages_where_the_term_occurs(builds, name):
             forms[entry] = [entry]
         else:
             forms[entry["term"]] = entry.get("forms", [entry["term"]])
-    pages = _main_words(built)
+    pages = main_words(built)
     index = epub.xml("index.xhtml")
     documents: dict[str, dict] = {}
     seen_terms, wrong = set(), []
     for entry in index.iter():
         if not isinstance(entry.tag, str) or entry.get(EPUB_TYPE) != "index-entry":
             continue
-        term = _text(next(el for el in entry.iter() if isinstance(el.tag, str)
+        term = element_text(next(el for el in entry.iter() if isinstance(el.tag, str)
                           and el.get(EPUB_TYPE) == "index-term"))
         assert term in forms, term
         seen_terms.add(term)
         locators = [a for a in entry.iter(f"{XHTML_NS}a") if a.get(EPUB_TYPE) == "index-locator"]
         assert locators, term
         for a in locators:
-            label = _text(a)
+            label = element_text(a)
             assert label.isdigit(), (term, label)
             target, fragment = resolve_href("index.xhtml", a.get("href"))
             if target not in documents:
@@ -418,10 +404,10 @@ def test_index_locators_are_the_print_pages_where_the_term_occurs(builds, name):
             span = documents[target].get(fragment)
             assert span is not None, (term, a.get("href"))
             assert "ix" in _classes(span), (term, a.get("href"))
-            assert _text(span) in forms[term], (term, _text(span))
+            assert element_text(span) in forms[term], (term, element_text(span))
             page = pages[int(label) - 1]
-            if not contains_in_order(page, words(_text(span))):
-                wrong.append((term, label, _text(span)))
+            if not contains_in_order(page, words(element_text(span))):
+                wrong.append((term, label, element_text(span)))
     assert wrong == []
     assert seen_terms  # the index is not empty
 

@@ -5,17 +5,17 @@ contents marked where the next page begins), in ascending order through the spin
 from __future__ import annotations
 
 import pytest
-from pypdf import PdfReader
 
 from book_helpers import (
     EPUB_TYPE,
-    XHTML_NS,
     Epub,
+    XHTML_NS,
+    built_pdf,
     contains_in_order,
+    element_text,
+    main_words,
     nav_list,
-    pdf_main_text,
     resolve_href,
-    words,
     words_after_page_breaks,
     words_around_page_breaks,
 )
@@ -23,27 +23,13 @@ from book_helpers import (
 PAGED_BOOKS = ["sample", "full"]
 
 
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
-
-def _pdf(built) -> PdfReader:
-    if not hasattr(built, "_reader"):
-        built._reader = PdfReader(built.pdf)
-    return built._reader
-
-
-def _main_words(built) -> list[list[str]]:
-    """Words of the main text (running head and folio removed) of every PDF page, cached."""
-    if not hasattr(built, "_main_words"):
-        built._main_words = [words(pdf_main_text(page)) for page in _pdf(built).pages]
-    return built._main_words
 
 
 def _page_list(epub: Epub) -> list[tuple[str, str]]:
     nav = nav_list(epub.xml(epub.nav_href), "page-list")
     assert nav is not None, "no page-list nav"
-    return [(_text(a), a.get("href")) for a in nav.iter(f"{XHTML_NS}a")]
+    return [(element_text(a), a.get("href")) for a in nav.iter(f"{XHTML_NS}a")]
 
 
 def _markers_in_spine_order(epub: Epub) -> list[tuple[str, str, list[str]]]:
@@ -64,7 +50,7 @@ def test_page_list_labels_are_every_print_page_in_order_and_resolve_to_pagebreak
     built = builds(name)
     epub = built.open_epub()
     entries = _page_list(epub)
-    pages = len(_pdf(built).pages)
+    pages = len(built_pdf(built).pages)
     assert [label for label, _ in entries] == [str(n) for n in range(1, pages + 1)]
     documents = {}
     for label, href in entries:
@@ -84,7 +70,7 @@ def test_words_after_each_page_break_marker_open_that_page_of_the_pdf(builds, na
     """The contract of the page list: the words after marker N are at the top of PDF page N."""
     built = builds(name)
     markers = _markers_in_spine_order(built.open_epub())
-    pages = _main_words(built)
+    pages = main_words(built)
     assert sorted(int(label) for _, label, _ in markers) == list(range(1, len(pages) + 1))
     checked, wrong = 0, []
     for href, label, after in markers:
@@ -108,7 +94,7 @@ def test_pages_without_epub_text_are_marked_where_the_next_page_begins(builds, n
     marker of the next page that has text."""
     built = builds(name)
     markers = _markers_in_spine_order(built.open_epub())
-    pages = _main_words(built)
+    pages = main_words(built)
     by_label = {int(label): after for _, label, after in markers}
     placeholders = [n for n in range(1, len(pages) + 1)
                     if not pages[n - 1] or _is_printed_contents(pages[n - 1])]
@@ -129,7 +115,7 @@ def test_page_break_markers_appear_in_ascending_order_through_the_spine(builds, 
 def test_minimal_book_page_list_matches_its_pdf(builds):
     built = builds("minimal")
     entries = _page_list(built.open_epub())
-    assert [label for label, _ in entries] == [str(n) for n in range(1, len(_pdf(built).pages) + 1)]
+    assert [label for label, _ in entries] == [str(n) for n in range(1, len(built_pdf(built).pages) + 1)]
 
 
 @pytest.mark.parametrize("name", PAGED_BOOKS)
@@ -139,7 +125,7 @@ def test_the_marker_stands_exactly_before_the_first_words_of_its_page(builds, na
     the one before the marker), the words that follow it. A footnote call printed among the page's
     first words (a number the EPUB has as a note reference, outside the reading order) is skipped."""
     built = builds(name)
-    pages = _main_words(built)
+    pages = main_words(built)
     epub = built.open_epub()
     wrong = []
     for href in epub.spine:

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from book_helpers import EPUB_TYPE, FIXTURES, NS, Epub, contains_in_order, pdf_pages_text, run_cli, snapshot, \
-    split_front, words
+from book_helpers import EPUB_TYPE, FIXTURES, NS, Epub, contains_in_order, element_text, pdf_pages_text, run_cli, \
+    snapshot, split_front, words
 
 IMPORTS = FIXTURES / "import"
 DOCX = IMPORTS / "contribution.docx"  # made by Pandoc from contribution-source.md (see its comment)
@@ -44,9 +44,6 @@ def _page_of(pages: list[str], phrase: str) -> list[int]:
     want = words(phrase)
     return [i for i, text in enumerate(pages) if contains_in_order(words(text), want, max_gap=2)]
 
-
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 # ------------------------------------------------------------------ what import writes and says
@@ -114,21 +111,21 @@ def test_every_part_of_the_word_file_is_in_the_epub(imported_book):
     epub = imported_book["epub"]
     doc = epub.xml("the-well-at-shetpe.xhtml")
     body = doc.find(".//x:div[@class='piece-body']", NS)
-    assert _text(doc.find(".//x:h2", NS)) == "The Well at Shetpe"
-    assert "Dina Orlova" in _text(doc.find(".//x:body", NS))
-    assert [_text(e) for e in body.iterfind(".//x:em", NS)] == ["spring"]
-    assert [_text(e) for e in body.iterfind(".//x:strong", NS)] == ["everyone"]
-    assert [_text(h) for h in body.iterfind(".//x:h3", NS)] == ["What the elders said"]
-    assert "We dug the well with our own hands" in _text(body.find(".//x:blockquote", NS))
-    assert [_text(li) for li in body.iterfind(".//x:ul/x:li", NS)] == [
+    assert element_text(doc.find(".//x:h2", NS)) == "The Well at Shetpe"
+    assert "Dina Orlova" in element_text(doc.find(".//x:body", NS))
+    assert [element_text(e) for e in body.iterfind(".//x:em", NS)] == ["spring"]
+    assert [element_text(e) for e in body.iterfind(".//x:strong", NS)] == ["everyone"]
+    assert [element_text(h) for h in body.iterfind(".//x:h3", NS)] == ["What the elders said"]
+    assert "We dug the well with our own hands" in element_text(body.find(".//x:blockquote", NS))
+    assert [element_text(li) for li in body.iterfind(".//x:ul/x:li", NS)] == [
         "the wells of the company were fenced off;", "the river had dried up;", "the children were ill."]
-    assert [_text(c) for c in body.iterfind(".//x:table//x:th", NS)] == ["Year", "Families"]
+    assert [element_text(c) for c in body.iterfind(".//x:table//x:th", NS)] == ["Year", "Families"]
     assert body.find(".//x:a[@href='https://example.org/shetpe-report']", NS) is not None
     refs = [a for a in doc.iter(f"{{{NS['x']}}}a") if a.get(EPUB_TYPE) == "noteref"]
     assert len(refs) == 1
     aside = doc.find(f".//x:aside[@id='{refs[0].get('href')[1:]}']", NS)
-    assert aside.get(EPUB_TYPE) == "footnote" and "Told to the author in August 2021" in _text(aside)
-    assert "Told to the author" not in _text(body)
+    assert aside.get(EPUB_TYPE) == "footnote" and "Told to the author in August 2021" in element_text(aside)
+    assert "Told to the author" not in element_text(body)
     alts = [img.get("alt") for img in body.iterfind(".//x:img", NS)]
     assert alts == ["A yellow sun on a blue sky above the village", "TODO: describe this image"]
     images = [item["href"] for item in epub.manifest.values()
@@ -196,17 +193,17 @@ def test_the_html_file_arrives_without_script_handler_or_remote_image(imported_b
 def test_every_part_of_the_html_file_is_in_both_outputs(imported_book):
     doc = imported_book["epub"].xml("a-letter-from-aktau.xhtml")
     body = doc.find(".//x:div[@class='piece-body']", NS)
-    assert _text(doc.find(".//x:h2", NS)) == "A Letter from Aktau"
-    assert "Marat Seitkali" in _text(doc.find(".//x:body", NS))
-    assert [_text(e) for e in body.iterfind(".//x:em", NS)] == ["sea"]
-    assert "The harbour will not wait for us." in _text(body.find(".//x:blockquote", NS))
-    assert [_text(li) for li in body.iterfind(".//x:ol/x:li", NS)] == ["first the boats,", "then the nets."]
+    assert element_text(doc.find(".//x:h2", NS)) == "A Letter from Aktau"
+    assert "Marat Seitkali" in element_text(doc.find(".//x:body", NS))
+    assert [element_text(e) for e in body.iterfind(".//x:em", NS)] == ["sea"]
+    assert "The harbour will not wait for us." in element_text(body.find(".//x:blockquote", NS))
+    assert [element_text(li) for li in body.iterfind(".//x:ol/x:li", NS)] == ["first the boats,", "then the nets."]
     assert [img.get("alt") for img in body.iterfind(".//x:img", NS)] == [
         "A red square with a white window: the old pump house", "TODO: describe this image"]
     assert body.find(".//x:a[@href='https://example.org/aktau']", NS) is not None
-    assert "dangerous link" in _text(body) and body.find(".//x:a[@href='javascript:steal()']", NS) is None
+    assert "dangerous link" in element_text(body) and body.find(".//x:a[@href='javascript:steal()']", NS) is None
     asides = [a for a in doc.iter(f"{{{NS['x']}}}aside") if a.get(EPUB_TYPE) == "footnote"]
-    assert len(asides) == 1 and "Measured at the old pier in July." in _text(asides[0])
+    assert len(asides) == 1 and "Measured at the old pier in July." in element_text(asides[0])
     pages = pdf_pages_text(imported_book["pdf"])
     call, note = _page_of(pages, "lower again this summer"), _page_of(pages, "Measured at the old pier in July")
     assert len(note) == 1 and call == note

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from book_helpers import EPUB_TYPE, FIXTURES, NS, Epub, pdf_pages_text, run_cli, snapshot, split_front
+from book_helpers import EPUB_TYPE, Epub, FIXTURES, NS, element_text, pdf_pages_text, run_cli, snapshot, split_front
 from import_documents import damaged, german_odt, png_bomb, rewrite_zip, russian_review_docx, se_epub
 
 SUN = FIXTURES / "import" / "sun.png"
@@ -19,9 +19,6 @@ def small_book(tmp_path):
     assert run_cli("new", folder).code == 0
     return folder
 
-
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def test_a_whole_epub_arrives_in_spine_order_as_one_chapter_and_builds(small_book, tmp_path):
@@ -86,8 +83,8 @@ def test_an_opendocument_text_arrives_whole_and_builds(small_book, tmp_path):
     assert built.code == 0, built.err
     doc = Epub(small_book / "build" / "small.epub").xml("der-brunnen-von-schetpe.xhtml")
     assert any(a.get(EPUB_TYPE) == "footnote" for a in doc.iter(f"{{{NS['x']}}}aside"))
-    assert "Quelle prüfen" not in _text(doc.find(".//x:body", NS))
-    assert _text(doc.find(".//x:figcaption", NS)) == "Abbildung 1: Die Sonne"
+    assert "Quelle prüfen" not in element_text(doc.find(".//x:body", NS))
+    assert element_text(doc.find(".//x:figcaption", NS)) == "Abbildung 1: Die Sonne"
 
 
 def test_opendocument_tracked_changes_are_refused_unless_accepted(small_book, tmp_path):
@@ -196,11 +193,11 @@ def test_mammoths_own_word_documents_keep_notes_comments_tables_and_strikethroug
     assert built.code == 0, built.err
     book = Epub(small_book / "build" / "small.epub")
     notes = [a for a in book.xml("footnotes.xhtml").iter(f"{{{NS['x']}}}aside") if a.get(EPUB_TYPE) == "footnote"]
-    assert [_text(n).split(" ", 1)[1] for n in notes] == ["A tachyon walks into a bar.", "Fin."]
-    assert "tachyon" not in _text(book.xml("comments.xhtml").find(".//x:body", NS))
+    assert [element_text(n).split(" ", 1)[1] for n in notes] == ["A tachyon walks into a bar.", "Fin."]
+    assert "tachyon" not in element_text(book.xml("comments.xhtml").find(".//x:body", NS))
     table = book.xml("tables.xhtml").find(".//x:table", NS)
     assert table.find(".//x:th", NS) is None and len(table.findall(".//x:td", NS)) == 4
-    assert _text(book.xml("strikethrough.xhtml").find(".//x:del", NS)) == "Today’s Special: Salmon"  # typographic quote
+    assert element_text(book.xml("strikethrough.xhtml").find(".//x:del", NS)) == "Today’s Special: Salmon"  # typographic quote
     pages = pdf_pages_text(small_book / "build" / "small.pdf")
     assert any("Ouch" in page and "A tachyon walks into a bar." in page for page in pages)
 

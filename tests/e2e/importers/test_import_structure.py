@@ -11,7 +11,18 @@ import shutil
 
 import pytest
 
-from book_helpers import EPUB_TYPE, FIXTURES, NS, Epub, contains_in_order, pdf_pages_text, run_cli, split_front, words
+from book_helpers import (
+    EPUB_TYPE,
+    Epub,
+    FIXTURES,
+    NS,
+    contains_in_order,
+    element_text,
+    pdf_pages_text,
+    run_cli,
+    split_front,
+    words,
+)
 from import_documents import russian_review_docx
 
 SE = FIXTURES / "import-se"
@@ -77,9 +88,6 @@ def piece(book, name: str) -> tuple[dict, str]:
     return split_front((book["folder"] / "chapters" / "02-imported" / f"{name}.md").read_text(encoding="utf-8"))
 
 
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
 
 def test_every_import_succeeds_and_the_book_builds(book):
     for name, run in book["runs"].items():
@@ -97,7 +105,7 @@ def test_notes_in_endnotes_xhtml_become_footnotes_in_both_outputs(book):
     assert "[^1]: The Petchenyegs were a tribe of wild Mongolian nomads" in body and "↩" not in body
     doc = book["epub"].xml("the-petchenyeg.xhtml")
     asides = [a for a in doc.iter(f"{{{NS['x']}}}aside") if a.get(EPUB_TYPE) == "footnote"]
-    assert len(asides) == 1 and "tribe of wild Mongolian nomads" in _text(asides[0])
+    assert len(asides) == 1 and "tribe of wild Mongolian nomads" in element_text(asides[0])
     pages = pdf_pages_text(book["pdf"])
     call = [i for i, t in enumerate(pages) if contains_in_order(words(t), words("Petchenyeg my good sir"), max_gap=3)]
     note = [i for i, t in enumerate(pages) if "Mongolian nomads" in t]
@@ -116,13 +124,13 @@ def test_a_poem_is_lyrics_with_its_stanzas_and_a_collection_keeps_verse_and_inde
     doc = book["epub"].xml("prayer-of-columbus.xhtml")
     stanzas = doc.findall(".//x:p[@class='stanza']", NS)
     assert len(stanzas) == 12
-    assert [_text(s) for s in stanzas[0].findall("x:span[@class='line']", NS)][:2] == [
+    assert [element_text(s) for s in stanzas[0].findall("x:span[@class='line']", NS)][:2] == [
         "A batter’d, wreck’d old man,", "Thrown on this savage shore, far, far from home,"]
     lincoln = book["epub"].xml("memories-of-president-lincoln.xhtml")
     assert lincoln.find(".//x:div[@class='verse']", NS) is not None
-    indented = [_text(s) for s in lincoln.iterfind(".//x:span[@class='line i1']", NS)]
+    indented = [element_text(s) for s in lincoln.iterfind(".//x:span[@class='line i1']", NS)]
     assert "But O heart! heart! heart!" in indented
-    assert [_text(s) for s in lincoln.iterfind(".//x:span[@class='line i2']", NS)][0] == "O the bleeding drops of red,"
+    assert [element_text(s) for s in lincoln.iterfind(".//x:span[@class='line i2']", NS)][0] == "O the bleeding drops of red,"
     front, _ = piece(book, "memories-of-president-lincoln")
     assert front["kind"] == "article"
 
@@ -134,13 +142,13 @@ def test_the_title_is_not_repeated_and_headings_keep_their_levels(book):
     _, cafe = piece(book, "le-cafe")
     assert "# Le café" not in cafe and re.search(r"^## Une partie$", cafe, re.M) and re.search(r"^### Sous-partie$", cafe, re.M)
     doc = book["epub"].xml("le-cafe.xhtml")
-    assert [_text(h) for h in doc.iterfind(".//x:div[@class='piece-body']//x:h3", NS)] == ["Une partie"]
-    assert [_text(h) for h in doc.iterfind(".//x:div[@class='piece-body']//x:h4", NS)] == ["Sous-partie"]
+    assert [element_text(h) for h in doc.iterfind(".//x:div[@class='piece-body']//x:h3", NS)] == ["Une partie"]
+    assert [element_text(h) for h in doc.iterfind(".//x:div[@class='piece-body']//x:h4", NS)] == ["Sous-partie"]
 
 
 def test_no_backslash_the_source_did_not_have(book):
     _, body = piece(book, "le-cafe")
-    text = _text(book["epub"].xml("le-cafe.xhtml").find(".//x:div[@class='piece-body']", NS))
+    text = element_text(book["epub"].xml("le-cafe.xhtml").find(".//x:div[@class='piece-body']", NS))
     text = text.replace("&copy ;", "&copy;")  # the (no-break) space French typography sets before ';'
     assert "AT&T, 2 + 2 = 4, ~50 km, a|b, {: not an attribute}, &copy; as text." in text
     for name in ("le-cafe", "the-petchenyeg", "prayer-of-columbus", "memories-of-president-lincoln",
@@ -215,9 +223,9 @@ def test_word_structure_contents_tables_images_and_language(book):
     assert [c.get("rowspan") for c in tables[0].iterfind(".//x:td", NS)][0] == "2"
     assert any(c.get("colspan") == "2" for c in tables[0].iterfind(".//x:td", NS))
     assert tables[1].find(".//x:th", NS) is None  # no header invented
-    assert [_text(th) for th in tables[0].iterfind(".//x:th", NS)] == ["Год", "Город", "Число"]
+    assert [element_text(th) for th in tables[0].iterfind(".//x:th", NS)] == ["Год", "Город", "Число"]
     caption = doc.find(".//x:figcaption", NS)
-    assert caption is not None and _text(caption) == "Рисунок 1. Солнце над Шетпе"
+    assert caption is not None and element_text(caption) == "Рисунок 1. Солнце над Шетпе"
     assert doc.find(".//x:del", NS) is not None and doc.find(".//x:span[@class='small-caps']", NS) is not None
 
 

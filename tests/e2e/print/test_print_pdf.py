@@ -17,10 +17,12 @@ from book_helpers import (
     REPO,
     XHTML_NS,
     build_variant,
+    built_pdf,
     contains_in_order,
     copy_fixture,
     font_file,
     fonts_of,
+    main_words,
     pdf_main_text,
     pdf_margin_runs,
     pdf_runs,
@@ -33,16 +35,6 @@ from book_helpers import (
 PAGED_BOOKS = ["sample", "full"]
 
 
-def _reader(built) -> PdfReader:
-    if not hasattr(built, "_reader"):
-        built._reader = PdfReader(built.pdf)
-    return built._reader
-
-
-def _main_words(built) -> list[list[str]]:
-    if not hasattr(built, "_main_words"):
-        built._main_words = [words(pdf_main_text(p)) for p in _reader(built).pages]
-    return built._main_words
 
 
 def _box(box) -> tuple[float, float, float, float]:
@@ -95,7 +87,7 @@ def test_for_press_default_bleed_is_3mm(tagged):
 
 @pytest.mark.parametrize("name", ["minimal", "full", "sample"])
 def test_reading_pdf_has_no_bleed(builds, name):
-    for page in _reader(builds(name)).pages:
+    for page in built_pdf(builds(name)).pages:
         assert _box(page.mediabox) == _box(page.trimbox)
 
 
@@ -249,7 +241,7 @@ def test_inner_margin_is_wider_than_the_outer_one(trim_book, trim):
 
 def _section_starts(built) -> list[tuple[int, str, str]]:
     """(page, running-head title, kind) where each piece, the credits and the index begin."""
-    pages = _main_words(built)
+    pages = main_words(built)
     first_opener = min(_chapter_openers(built))
     starts = []
     for piece in source_pieces(built.manifest):
@@ -266,7 +258,7 @@ def _section_starts(built) -> list[tuple[int, str, str]]:
 
 def _chapter_openers(built) -> list[int]:
     data = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))
-    pages = _main_words(built)
+    pages = main_words(built)
     openers = []
     for number, chapter in enumerate(data["chapters"], start=1):
         want = [str(number)] + words(chapter["title"])
@@ -279,7 +271,7 @@ def _chapter_openers(built) -> list[int]:
 @pytest.mark.parametrize("name", PAGED_BOOKS)
 def test_chapter_openers_are_on_right_hand_pages_without_running_head(builds, name):
     built = builds(name)
-    reader = _reader(built)
+    reader = built_pdf(built)
     for number in _chapter_openers(built):
         assert number % 2 == 1, f"chapter opener on page {number}"
         top, bottom = pdf_margin_runs(reader.pages[number - 1])
@@ -289,8 +281,8 @@ def test_chapter_openers_are_on_right_hand_pages_without_running_head(builds, na
 @pytest.mark.parametrize("name", PAGED_BOOKS)
 def test_blank_pages_carry_no_text_at_all(builds, name):
     built = builds(name)
-    reader = _reader(built)
-    blanks = [n for n, page in enumerate(_main_words(built), 1) if not page]
+    reader = built_pdf(built)
+    blanks = [n for n, page in enumerate(main_words(built), 1) if not page]
     assert blanks, "no blank page: the check proves nothing"
     for number in blanks:
         assert [r.text for r in pdf_runs(reader.pages[number - 1])] == [], number
@@ -299,9 +291,9 @@ def test_blank_pages_carry_no_text_at_all(builds, name):
 @pytest.mark.parametrize("name", PAGED_BOOKS)
 def test_running_heads_book_title_left_piece_title_right(builds, name):
     built = builds(name)
-    reader = _reader(built)
+    reader = built_pdf(built)
     title = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))["title"]
-    pages = _main_words(built)
+    pages = main_words(built)
     starts = _section_starts(built)
     openers = set(_chapter_openers(built))
     first_body = min(openers)
@@ -323,8 +315,8 @@ def test_running_heads_book_title_left_piece_title_right(builds, name):
 @pytest.mark.parametrize("name", PAGED_BOOKS)
 def test_body_pages_have_their_folio_at_the_outer_corner(builds, name):
     built = builds(name)
-    reader = _reader(built)
-    pages = _main_words(built)
+    reader = built_pdf(built)
+    pages = main_words(built)
     for number in range(min(_chapter_openers(built)), len(pages) + 1):
         if not pages[number - 1]:
             continue
@@ -359,8 +351,8 @@ def _toc_entries(built) -> list[tuple[str, list[str]]]:
 @pytest.mark.parametrize("name", PAGED_BOOKS)
 def test_toc_page_numbers_point_at_the_pages_where_the_entries_begin(builds, name):
     built = builds(name)
-    pages = _main_words(built)
-    texts = [" ".join(pdf_main_text(p).split()) for p in _reader(built).pages]
+    pages = main_words(built)
+    texts = [" ".join(pdf_main_text(p).split()) for p in built_pdf(built).pages]
     toc = [i for i, page in enumerate(pages) if page[:1] == ["contents"]]
     assert toc
     toc_text = " ".join(texts[i] for i in toc)
@@ -380,8 +372,8 @@ def test_toc_page_numbers_point_at_the_pages_where_the_entries_begin(builds, nam
 def test_printed_index_page_numbers_are_where_the_terms_are(builds, name):
     built = builds(name)
     data = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))
-    pages = _main_words(built)
-    reader = _reader(built)
+    pages = main_words(built)
+    reader = built_pdf(built)
     start = max(n for n, page in enumerate(pages) if page[:5] == ["index", "of", "names", "and", "places"])
     index_text = " ".join(" ".join(pdf_main_text(p).split()) for p in reader.pages[start:])
     checked = 0
@@ -404,13 +396,13 @@ def _flat(text: str) -> str:
 
 
 def test_external_link_prints_its_address_after_the_link_text(builds):
-    text = _flat("\n".join(p.extract_text() for p in _reader(builds("full")).pages))
+    text = _flat("\n".join(p.extract_text() for p in built_pdf(builds("full")).pages))
     assert _flat("the Coastal Bulletin archive <https://example.org/coastal-bulletin/>") in text
 
 
 def test_bare_addresses_are_printed_once(builds):
     built = builds("sample")
-    text = _flat("\n".join(p.extract_text() for p in _reader(built).pages))
+    text = _flat("\n".join(p.extract_text() for p in built_pdf(built).pages))
     bare = re.findall(r"<(https?://[^>\s]+)>", "\n".join(
         p.read_text(encoding="utf-8") for p in (built.book / "chapters").rglob("*.md")))
     assert bare
@@ -432,7 +424,7 @@ def test_bare_address_added_to_a_fixture_is_printed_once(tagged):
 def test_pdf_document_metadata(builds, name):
     built = builds(name)
     data = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))
-    reader = _reader(built)
+    reader = built_pdf(built)
     info = reader.metadata
     assert info["/Title"] == data["title"]
     authors = {a for p in source_pieces(built.manifest) for a in p.authors}
@@ -447,7 +439,7 @@ def test_pdf_document_metadata(builds, name):
 def test_pdf_catalog_names_the_book_language(builds, name):
     built = builds(name)
     language = yaml.safe_load(built.manifest.read_text(encoding="utf-8"))["language"]
-    assert str(_reader(built).trailer["/Root"].get("/Lang")) == language
+    assert str(built_pdf(built).trailer["/Root"].get("/Lang")) == language
 
 
 # ================================================================= glyphs and fonts
@@ -495,7 +487,7 @@ def test_sample_pdf_fonts_are_all_embedded_and_shipped(builds):
 
     families = {re.sub(r"[^a-z0-9]", "", TTFont(f)["name"].getDebugName(1).lower())
                 for f in (REPO / "styles" / "fonts").glob("*.[ot]tf")}
-    fonts = fonts_of(_reader(builds("sample")))
+    fonts = fonts_of(built_pdf(builds("sample")))
     assert fonts
     for key, font in fonts.items():
         program = font_file(font)
@@ -518,7 +510,7 @@ def _stanzas(epub, href) -> list[list[str]]:
 @pytest.mark.parametrize("name, href", [("full", "song.xhtml"), ("sample", "life-in-a-police-state.xhtml")])
 def test_stanzas_are_never_split_across_pages(builds, name, href):
     built = builds(name)
-    pages = _main_words(built)
+    pages = main_words(built)
     stanzas = _stanzas(built.open_epub(), href)
     assert len(stanzas) >= 2
     for lines in stanzas:
@@ -537,8 +529,8 @@ def test_figures_and_their_captions_share_a_page(builds, name):
             if caption is not None and figure.find(f".//{XHTML_NS}img") is not None:
                 captions.append(" ".join("".join(caption.itertext()).split()))
     assert captions
-    reader = _reader(built)
-    pages = _main_words(built)
+    reader = built_pdf(built)
+    pages = main_words(built)
     position = 0
     for caption in captions:
         want = words(caption)
